@@ -1,0 +1,1 @@
+"""Adapters: Redis, crypto, files and (later) channels and web pages."""

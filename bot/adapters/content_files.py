@@ -1,0 +1,87 @@
+"""Reads the shipped content (flows/*.yaml, locales/<lang>/*.ftl) and checks it whole."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.core.flow import LANGUAGE, Flow, parse_flow
+from bot.core.translator import Catalogue, CatalogueFile, parse_catalogue
+from bot.core.validation import Coverage, check_catalogues, check_flows, coverage
+from bot.errors import ContentError, Problem
+
+
+@dataclass
+class Content:
+    flows: list[Flow] = field(default_factory=list)
+    catalogues: dict[str, Catalogue] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> list[Coverage]:
+        return coverage(self.catalogues)
+
+    def require_valid(self) -> Content:
+        if self.problems:
+            raise ContentError(self.problems)
+        return self
+
+
+def load_content(flows_dir: Path, locales_dir: Path) -> Content:
+    """Load and check everything; problems are collected, never raised, so that one
+    run reports all of them."""
+    content = Content()
+    if not flows_dir.is_dir():
+        content.problems.append(Problem(str(flows_dir), "", "the flows folder does not exist"))
+    else:
+        unreadable = 0
+        for path in sorted(flows_dir.glob("*.yaml")):
+            flow, problems = _read_flow(path)
+            content.problems += problems
+            if flow is not None:
+                content.flows.append(flow)
+            unreadable += flow is None
+        if not unreadable:
+            content.problems += check_flows(content.flows)
+    if not locales_dir.is_dir():
+        content.problems.append(Problem(str(locales_dir), "", "the locales folder does not exist"))
+    else:
+        for folder in sorted(p for p in locales_dir.iterdir() if p.is_dir()):
+            if not LANGUAGE.match(folder.name):
+                content.problems.append(
+                    Problem(str(folder), "", "folder name is not a language code (like sv, en, ar)")
+                )
+                continue
+            files = [_read_catalogue_file(p, content.problems) for p in sorted(folder.glob("*.ftl"))]
+            catalogue, problems = parse_catalogue(folder.name, [f for f in files if f])
+            content.problems += problems
+            content.catalogues[folder.name] = catalogue
+    content.problems += check_catalogues(content.flows, content.catalogues)
+    return content
+
+
+def _read_flow(path: Path) -> tuple[Flow | None, list[Problem]]:
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw)
+    except OSError as err:
+        return None, [Problem(name, "", f"cannot be read: {err.strerror}")]
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(err, "problem", None) or "is not valid YAML"
+        return None, [Problem(name, where, f"YAML syntax error: {reason}")]
+    version = hashlib.sha256(raw).hexdigest()[:12]
+    return parse_flow(data, name, version)
+
+
+def _read_catalogue_file(path: Path, problems: list[Problem]) -> CatalogueFile | None:
+    try:
+        return CatalogueFile(str(path), path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        problems.append(Problem(str(path), "", f"cannot be read as UTF-8 text: {err}"))
+        return None

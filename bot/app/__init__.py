@@ -1,0 +1,1 @@
+"""The application: settings, wiring, lifecycle and the command line."""

@@ -1,0 +1,77 @@
+"""`fristad chat`: a conversation in the terminal against the real engine and Redis,
+for admins to try flows. Reads one line per turn, so it can be scripted with a pipe."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sys
+from typing import TextIO
+
+from bot.adapters.content_files import Content
+from bot.app.runtime import open_runtime
+from bot.app.settings import Settings
+from bot.core.messages import GLOBAL_CHOICE_PREFIX, Incoming, Option, Reply
+
+COMMANDS = {
+    "/restart": "restart",
+    "/language": "language",
+    "/person": "person",
+    "/danger": "danger",
+    "/help": "help",
+    "/forget": "forget",
+}
+QUIT = "/quit"
+# Fluent wraps variables in Unicode isolation marks; a terminal shows them as noise.
+_ISOLATION_MARKS = str.maketrans("", "", "\u2068\u2069")
+
+
+def render(replies: tuple[Reply, ...], out: TextIO) -> list[Option]:
+    """Print the bot's bubbles and number the buttons of the last one."""
+    for reply in replies:
+        out.write(f"\n{reply.text.translate(_ISOLATION_MARKS)}\n")
+    buttons = [*replies[-1].options, *replies[-1].actions] if replies else []
+    for number, option in enumerate(buttons, start=1):
+        out.write(f"  {number}) {option.label.translate(_ISOLATION_MARKS)}\n")
+    out.write(f"  ({' '.join(COMMANDS)} {QUIT})\n")
+    out.flush()
+    return buttons
+
+
+def parse_line(line: str, key: str, buttons: list[Option]) -> Incoming | None:
+    """What a typed line means: a button number, a command or free text."""
+    text = line.strip()
+    if text.isdigit() and 1 <= int(text) <= len(buttons):
+        return Incoming(key, choice=buttons[int(text) - 1].id)
+    if text in COMMANDS:
+        return Incoming(key, choice=f"{GLOBAL_CHOICE_PREFIX}{COMMANDS[text]}")
+    return Incoming(key, text=text)
+
+
+async def chat(settings: Settings, content: Content, language: str, stdin: TextIO, out: TextIO) -> None:
+    interactive = stdin.isatty()
+    async with open_runtime(settings, content) as runtime:
+        key = runtime.keys.keyer.conversation_key("cli", secrets.token_hex(16))
+        try:
+            buttons = render(await runtime.dialogue.handle(Incoming(key, language_hint=language)), out)
+            while True:
+                if interactive:
+                    out.write("> ")
+                    out.flush()
+                line = await asyncio.to_thread(stdin.readline)
+                if not line or line.strip() == QUIT:
+                    break
+                if not line.strip():
+                    continue
+                if not interactive:
+                    out.write(f"> {line.strip()}\n")
+                incoming = parse_line(line, key, buttons)
+                if incoming is not None:
+                    buttons = render(await runtime.dialogue.handle(incoming), out)
+        finally:
+            # A trial conversation is not kept.
+            await runtime.store.forget(key)
+
+
+def run_chat(settings: Settings, content: Content, language: str) -> None:
+    asyncio.run(chat(settings, content, language, sys.stdin, sys.stdout))

@@ -1,0 +1,76 @@
+"""The `fristad` command: run, check, chat."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from aiohttp import web
+
+from bot.adapters.content_files import Content, load_content
+from bot.app.chat import run_chat
+from bot.app.logging_setup import configure_logging
+from bot.app.settings import Settings
+from bot.app.web import init_app
+from bot.errors import FristadError
+
+log = logging.getLogger("bot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fristad", description="Fristad chat service")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the web server")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8080)
+    check = commands.add_parser("check", help="validate flows and catalogues")
+    check.add_argument("--flows", type=Path, help="flows folder (default FRISTAD_FLOWS_DIR)")
+    check.add_argument("--locales", type=Path, help="locales folder (default FRISTAD_LOCALES_DIR)")
+    chat = commands.add_parser("chat", help="talk to the bot in the terminal")
+    chat.add_argument("--lang", default="sv", help="language to start in (default sv)")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings.from_env(os.environ)
+        configure_logging(settings.log_level)
+        if args.command == "check":
+            content = load_content(args.flows or settings.flows_dir, args.locales or settings.locales_dir)
+            return report(content)
+        content = load_content(settings.flows_dir, settings.locales_dir)
+        if content.problems:
+            print("Fristad cannot start: the content is invalid.", file=sys.stderr)
+            report(content, out=sys.stderr)
+            return 1
+        if args.command == "run":
+            web.run_app(init_app(settings, content), host=args.host, port=args.port, access_log=None)
+        else:
+            run_chat(settings, content, args.lang)
+    except FristadError as err:
+        print(f"fristad: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def report(content: Content, out: TextIO | None = None) -> int:
+    """Print every problem and the translation coverage; 0 when the content is valid."""
+    stream = out or sys.stdout
+    for problem in content.problems:
+        print(f"error: {problem}", file=stream)
+    if content.catalogues:
+        print(f"\n{'language':<10}{'messages':>10}{'missing':>10}{'coverage':>10}", file=stream)
+        for row in content.coverage:
+            print(f"{row.language:<10}{row.messages:>10}{row.missing:>10}{row.percent:>9.1f}%", file=stream)
+    flows = ", ".join(f"{f.id} ({len(f.states)} states)" for f in content.flows) or "none"
+    verdict = "OK" if not content.problems else f"{len(content.problems)} problem(s)"
+    print(f"\nflows: {flows}\n{verdict}", file=stream)
+    return 0 if not content.problems else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

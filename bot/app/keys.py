@@ -1,0 +1,70 @@
+"""The keys Fristad runs with: configured ones, or development keys made on first run."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.adapters.crypto import ConversationKeyer, Encryptor, decode_key, new_key, parse_key_ring
+from bot.app.settings import Settings
+from bot.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+DEV_KEYS_FILE = "development-keys.json"
+
+
+@dataclass(frozen=True)
+class Keys:
+    encryptor: Encryptor
+    keyer: ConversationKeyer
+    development: bool
+
+
+def load_keys(settings: Settings) -> Keys:
+    encryption, hmac_key = settings.encryption_keys, settings.hmac_key
+    development = encryption is None and hmac_key is None
+    if development:
+        encryption, hmac_key = _development_keys(settings.data_dir / DEV_KEYS_FILE)
+    if encryption is None:
+        raise ConfigError(
+            "FRISTAD_HMAC_KEY is set but FRISTAD_ENCRYPTION_KEYS is not: set both, or neither for development"
+        )
+    if hmac_key is None:
+        raise ConfigError(
+            "FRISTAD_ENCRYPTION_KEYS is set but FRISTAD_HMAC_KEY is not: set both, or neither for development"
+        )
+    current, ring = parse_key_ring(encryption)
+    keys = Keys(
+        Encryptor(current, ring), ConversationKeyer(decode_key(hmac_key, "FRISTAD_HMAC_KEY")), development
+    )
+    if development:
+        log.warning(
+            "\n%s\nDEVELOPMENT KEYS IN USE (%s). Never use them for real conversations:\n"
+            "set FRISTAD_ENCRYPTION_KEYS and FRISTAD_HMAC_KEY (see README).\n%s",
+            "!" * 72, settings.data_dir / DEV_KEYS_FILE, "!" * 72,
+        )  # fmt: skip
+    return keys
+
+
+def _development_keys(path: Path) -> tuple[str, str]:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data = {"encryption_keys": f"dev1:{new_key()}", "hmac_key": new_key()}
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made them just now
+        else:
+            with os.fdopen(fd, "w") as file:
+                json.dump(data, file)
+    try:
+        data = json.loads(path.read_text())
+        return str(data["encryption_keys"]), str(data["hmac_key"])
+    except (OSError, ValueError, KeyError) as err:
+        raise ConfigError(
+            f"the development keys file {path} is unreadable; delete it to make new ones"
+        ) from err

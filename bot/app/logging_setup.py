@@ -1,0 +1,19 @@
+"""Logging for the whole process. Loggers of libraries that can print raw updates stay
+at INFO or above so that message text never reaches the logs (SAFETY rule 11)."""
+
+from __future__ import annotations
+
+import logging
+
+QUIET_LIBRARIES = ("telegram", "httpx", "httpcore")
+# transitions logs every state change: noise, and a trace of what a person chose.
+# The access log would carry help-seekers' addresses.
+SILENT_LIBRARIES = ("transitions", "aiohttp.access")
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelNamesMapping()[level]))
+    for name in SILENT_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,62 @@
+"""Wiring: everything a running Fristad needs, opened and closed in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from bot.adapters.content_files import Content
+from bot.adapters.conversation_store import RedisConversationStore
+from bot.adapters.redis_server import RedisServerProcess
+from bot.app.keys import Keys, load_keys
+from bot.app.settings import Settings
+from bot.core.dialogue import DialogueService
+from bot.core.engine import Engine
+from bot.core.translator import Translator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    redis: Redis
+    keys: Keys
+    engine: Engine
+    store: RedisConversationStore
+    dialogue: DialogueService
+
+
+def embedded_redis(settings: Settings) -> RedisServerProcess:
+    return RedisServerProcess(
+        settings.data_dir / "redis", unix_socket=settings.data_dir.absolute() / "redis.sock"
+    )
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Runtime]:
+    """Keys, Redis (the embedded one when REDIS_URL is unset), engine and services."""
+    content.require_valid()
+    keys = load_keys(settings)
+    engine = Engine(content.flows, Translator(content.catalogues))
+    embedded: RedisServerProcess | None = None
+    url = settings.redis_url
+    if url is None:
+        embedded = embedded_redis(settings)
+        started = await asyncio.to_thread(embedded.start)
+        log.info("embedded Redis %s", "started" if started else "already running, shared")
+        if not started:
+            embedded = None  # another process owns it and stops it
+        url = embedded_redis(settings).url
+    redis = Redis.from_url(url, health_check_interval=30, socket_connect_timeout=5)
+    try:
+        store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
+        yield Runtime(redis, keys, engine, store, DialogueService(engine, store))
+    finally:
+        await redis.aclose()
+        if embedded is not None:
+            await asyncio.to_thread(embedded.stop)

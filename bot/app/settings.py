@@ -1,0 +1,91 @@
+"""All configuration, read from the environment once, at start-up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+DAY = 24 * 3600
+
+# name -> (default, description); docs and README list exactly these.
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    "REDIS_URL": (
+        "(unset)",
+        "Redis to use, e.g. redis://:password@redis:6379/0. Unset: start an embedded Redis with its data in FRISTAD_DATA_DIR.",
+    ),
+    "FRISTAD_DATA_DIR": ("./var", "Folder for the embedded Redis and the development keys."),
+    "FRISTAD_FLOWS_DIR": ("./flows", "Folder of the flow files (*.yaml)."),
+    "FRISTAD_LOCALES_DIR": ("./locales", "Folder of the catalogues, one sub-folder per language."),
+    "FRISTAD_ENCRYPTION_KEYS": (
+        "(unset)",
+        "Encryption keys, 'id:base64key,...', newest (current) first; each key 32 bytes. Or FRISTAD_ENCRYPTION_KEYS_FILE: a file holding the same.",
+    ),
+    "FRISTAD_HMAC_KEY": (
+        "(unset)",
+        "Key (32 bytes, base64) that turns channel user ids into conversation keys. Or FRISTAD_HMAC_KEY_FILE. With neither key set, development keys are made in FRISTAD_DATA_DIR.",
+    ),
+    "FRISTAD_CONVERSATION_TTL_DAYS": (
+        "30",
+        "Days without activity after which a conversation and its transcript expire.",
+    ),
+    "FRISTAD_LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str | None = None
+    data_dir: Path = Path("var")
+    flows_dir: Path = Path("flows")
+    locales_dir: Path = Path("locales")
+    encryption_keys: str | None = None
+    hmac_key: str | None = None
+    conversation_ttl_seconds: int = 30 * DAY
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        level = env.get("FRISTAD_LOG_LEVEL", "INFO").upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ConfigError(f"FRISTAD_LOG_LEVEL={level!r} is not a log level")
+        return cls(
+            redis_url=env.get("REDIS_URL") or None,
+            data_dir=Path(env.get("FRISTAD_DATA_DIR") or "var"),
+            flows_dir=Path(env.get("FRISTAD_FLOWS_DIR") or "flows"),
+            locales_dir=Path(env.get("FRISTAD_LOCALES_DIR") or "locales"),
+            encryption_keys=_secret(env, "FRISTAD_ENCRYPTION_KEYS"),
+            hmac_key=_secret(env, "FRISTAD_HMAC_KEY"),
+            conversation_ttl_seconds=_positive_int(env, "FRISTAD_CONVERSATION_TTL_DAYS", 30) * DAY,
+            log_level=level,
+        )
+
+
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    """A secret from NAME, or from the file named by NAME_FILE (container secrets)."""
+    value = env.get(name)
+    path = env.get(f"{name}_FILE")
+    if value and path:
+        raise ConfigError(f"set either {name} or {name}_FILE, not both")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip() or None
+        except OSError as err:
+            raise ConfigError(f"{name}_FILE cannot be read: {err.strerror}") from err
+    return value or None
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as err:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from err
+    if value <= 0:
+        raise ConfigError(f"{name} must be at least 1, got {value}")
+    return value

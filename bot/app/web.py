@@ -1,0 +1,51 @@
+"""The aiohttp application: health and readiness now; the channels and pages later."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from redis.exceptions import RedisError
+
+from bot.adapters.content_files import Content
+from bot.app.runtime import Runtime, open_runtime
+from bot.app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RUNTIME = web.AppKey("runtime", Runtime)
+READY_TIMEOUT = 2.0
+
+
+def init_app(settings: Settings, content: Content) -> web.Application:
+    app = web.Application(client_max_size=64 * 1024)
+
+    async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
+        async with open_runtime(settings, content) as runtime:
+            app[RUNTIME] = runtime
+            yield
+
+    app.cleanup_ctx.append(runtime_ctx)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """The process is alive."""
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Redis answers and the flows are loaded: this process can take conversations."""
+    runtime = request.app[RUNTIME]
+    try:
+        async with asyncio.timeout(READY_TIMEOUT):
+            await runtime.redis.ping()
+    except (RedisError, OSError, TimeoutError):
+        log.warning("not ready: Redis does not answer")
+        return web.json_response({"status": "unavailable", "redis": "unreachable"}, status=503)
+    flows = [f"{flow.id}@{flow.version}" for flow in runtime.engine.flows]
+    return web.json_response({"status": "ok", "redis": "ok", "flows": flows})

@@ -1,0 +1,30 @@
+"""The state of one conversation, as the store keeps it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# "bot": the flow answers; "waiting": handed over, waiting for a person.
+Status = Literal["bot", "waiting"]
+Speaker = Literal["user", "bot"]
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    key: str
+    flow: str
+    flow_version: str
+    state: str
+    language: str
+    status: Status = "bot"
+    team: str | None = None
+    danger: bool = False
+    # Compare-and-set counter: 0 means not stored yet; each saved turn adds one.
+    revision: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptEntry:
+    speaker: Speaker
+    text: str

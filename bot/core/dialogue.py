@@ -1,0 +1,35 @@
+"""One turn of a conversation: load, step, save; retried when another turn got there first."""
+
+from __future__ import annotations
+
+from bot.core.engine import Engine
+from bot.core.messages import Incoming, Reply
+from bot.core.ports import ConversationStore
+from bot.errors import ConversationBusy
+
+MAX_ATTEMPTS = 50
+
+
+class DialogueService:
+    def __init__(self, engine: Engine, store: ConversationStore) -> None:
+        self.engine = engine
+        self.store = store
+
+    async def handle(self, incoming: Incoming) -> tuple[Reply, ...]:
+        """Apply one input to its conversation and return what to say.
+
+        Turns of one conversation may run at once in several processes: the save is a
+        compare-and-set, and a turn that lost the race is stepped again from the state
+        the winner left, so no update is lost.
+        """
+        key = incoming.conversation_key
+        for _ in range(MAX_ATTEMPTS):
+            stored = await self.store.load(key)
+            conversation = stored or self.engine.new_conversation(key, incoming.language_hint)
+            step = self.engine.step(conversation, incoming)
+            if step.forget:
+                await self.store.forget(key)
+                return step.replies
+            if await self.store.save(step.conversation, step.transcript):
+                return step.replies
+        raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one turn")

@@ -1,0 +1,288 @@
+"""The dialogue engine: one `transitions` machine per flow version, shared by every
+conversation. A step is pure: conversation and input in, new conversation and replies out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from transitions import Machine
+
+from bot.core.conversation import Conversation, TranscriptEntry
+from bot.core.flow import Flow, State, normalize_text
+from bot.core.messages import (
+    GLOBAL_CHOICE_PREFIX,
+    LANGUAGE_CHOICE_PREFIX,
+    Incoming,
+    Option,
+    Reply,
+)
+from bot.core.translator import LANGUAGE_NAME_ID, Translator
+
+ENTRY_FLOW = "main"
+MAX_TEXT_LENGTH = 4096  # Telegram's limit; the web chat keeps the same
+
+NOT_UNDERSTOOD = "engine-not-understood"
+CHOOSE_LANGUAGE = "engine-choose-language"
+FORGOTTEN = "engine-forgotten"
+HANDOFF_RECEIVED = "engine-handoff-received"
+TOO_LONG = "engine-too-long"
+ENGINE_MESSAGES = (NOT_UNDERSTOOD, CHOOSE_LANGUAGE, FORGOTTEN, HANDOFF_RECEIVED, TOO_LONG)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one input did: the conversation after it, what to say, what to record."""
+
+    conversation: Conversation
+    replies: tuple[Reply, ...]
+    transcript: tuple[TranscriptEntry, ...]
+    forget: bool = False
+
+
+class _Cursor:
+    """The model `transitions` moves: just the state name, made fresh per step."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def option_trigger(option_id: str) -> str:
+    return f"choose:{option_id}"
+
+
+def global_trigger(action: str) -> str:
+    return f"{GLOBAL_CHOICE_PREFIX}{action}"
+
+
+def machine_spec(flow: Flow) -> tuple[list[str], list[dict[str, Any]]]:
+    """The states and transitions of a flow in the form `transitions.Machine` takes."""
+    transitions: list[dict[str, Any]] = [
+        {"trigger": option_trigger(o.id), "source": s.name, "dest": o.goto}
+        for s in flow.states.values()
+        for o in s.options
+    ]
+    transitions += [
+        {"trigger": global_trigger(a.name), "source": "*", "dest": a.goto}
+        for a in flow.global_actions.values()
+        if a.goto
+    ]
+    return list(flow.states), transitions
+
+
+def _longest_match(text: str, phrases: Iterable[tuple[str, str]]) -> str | None:
+    """The target of the longest phrase that occurs in `text` as whole words."""
+    padded = f" {text} "
+    best: tuple[int, str] | None = None
+    for phrase, target in phrases:
+        if f" {phrase} " in padded and (best is None or len(phrase) > best[0]):
+            best = (len(phrase), target)
+    return None if best is None else best[1]
+
+
+class CompiledFlow:
+    """A validated flow with its state machine and keyword indexes, built once."""
+
+    def __init__(self, flow: Flow, translator: Translator) -> None:
+        self.flow = flow
+        self._translator = translator
+        states, transitions = machine_spec(flow)
+        self._machine = Machine(
+            model=None,
+            states=states,
+            transitions=transitions,
+            initial=flow.start,
+            auto_transitions=False,
+            ignore_invalid_triggers=False,
+        )
+        actions = flow.global_actions
+        # Danger words are matched in every language: a person may write in any of them.
+        self._danger_words = [(w, "danger") for words in actions["danger"].keywords.values() for w in words]
+        self._action_words = [
+            (w, a.name) for a in actions.values() for words in a.keywords.values() for w in words
+        ]
+        self._option_words = {
+            s.name: [(w, o.id) for o in s.options for words in o.keywords.values() for w in words]
+            for s in flow.states.values()
+        }
+        self._label_words: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._language_words = [
+            (normalize_text(translator.format(lang, LANGUAGE_NAME_ID)), lang) for lang in translator.languages
+        ]
+
+    def can_trigger(self, state: str, trigger: str) -> bool:
+        event = self._machine.events.get(trigger)
+        return event is not None and state in event.transitions
+
+    def trigger(self, state: str, trigger: str) -> str:
+        cursor = _Cursor(state)
+        self._machine.events[trigger].trigger(cursor)
+        return cursor.state
+
+    def match_text(self, state: str, language: str, text: str) -> str | None:
+        """The trigger free text stands for in a state, if any."""
+        normalized = normalize_text(text)
+        if not normalized:
+            return None
+        if (action := _longest_match(normalized, self._danger_words)) is not None:
+            return global_trigger(action)
+        option = _longest_match(normalized, self._option_words.get(state, ()))
+        if option is None:
+            option = _longest_match(normalized, self._labels(state, language))
+        if option is not None:
+            return option_trigger(option)
+        if (action := _longest_match(normalized, self._action_words)) is not None:
+            return global_trigger(action)
+        if (lang := _longest_match(normalized, self._language_words)) is not None:
+            return f"{LANGUAGE_CHOICE_PREFIX}{lang}"
+        return None
+
+    def _labels(self, state: str, language: str) -> list[tuple[str, str]]:
+        cached = self._label_words.get((state, language))
+        if cached is None:
+            options = self.flow.states[state].options
+            cached = [(normalize_text(self._translator.format(language, o.label)), o.id) for o in options]
+            self._label_words[(state, language)] = cached
+        return cached
+
+
+class Engine:
+    """Steps conversations through the published flows."""
+
+    def __init__(self, flows: Sequence[Flow], translator: Translator) -> None:
+        self.translator = translator
+        self._flows = {flow.id: CompiledFlow(flow, translator) for flow in flows}
+        self.entry = self._flows[ENTRY_FLOW]
+
+    @property
+    def flows(self) -> list[Flow]:
+        return [compiled.flow for compiled in self._flows.values()]
+
+    def new_conversation(self, key: str, language_hint: str | None) -> Conversation:
+        flow = self.entry.flow
+        return Conversation(key, flow.id, flow.version, flow.start, self.translator.negotiate(language_hint))
+
+    def step(self, conversation: Conversation, incoming: Incoming) -> Step:
+        compiled = self._flows.get(conversation.flow, self.entry)
+        flow = compiled.flow
+        if conversation.flow != flow.id or conversation.state not in flow.states:
+            # The flow changed under this conversation: start again rather than guess.
+            conversation = replace(conversation, flow=flow.id, flow_version=flow.version, state=flow.start)
+        elif conversation.flow_version != flow.version:
+            conversation = replace(conversation, flow_version=flow.version)
+        turn = _Turn(compiled, self.translator, conversation)
+        return turn.run(incoming)
+
+
+class _Turn:
+    def __init__(self, compiled: CompiledFlow, translator: Translator, conversation: Conversation) -> None:
+        self.compiled = compiled
+        self.flow = compiled.flow
+        self.t = translator
+        self.conversation = conversation
+        self.is_new = conversation.revision == 0
+        self.heard: list[TranscriptEntry] = []
+
+    def run(self, incoming: Incoming) -> Step:
+        conversation = self.conversation
+        if incoming.text is not None and len(incoming.text) > MAX_TEXT_LENGTH:
+            return self._say_with_choices(TOO_LONG)
+        trigger: str | None = None
+        if incoming.choice is not None:
+            trigger = self._trigger_for_choice(incoming.choice)
+        elif incoming.text is not None and incoming.text.strip():
+            self.heard.append(TranscriptEntry("user", incoming.text))
+            trigger = self.compiled.match_text(conversation.state, conversation.language, incoming.text)
+
+        if trigger is None:
+            if self.is_new:
+                return self._enter(conversation.state)
+            if conversation.status == "waiting" and self.heard:
+                return self._say_with_choices(HANDOFF_RECEIVED)
+            return self._say_with_choices(NOT_UNDERSTOOD)
+        if trigger == global_trigger("forget"):
+            return Step(conversation, (self._reply(FORGOTTEN),), (), forget=True)
+        if trigger == global_trigger("language"):
+            return self._language_menu()
+        if trigger.startswith(LANGUAGE_CHOICE_PREFIX):
+            self.conversation = replace(conversation, language=trigger.removeprefix(LANGUAGE_CHOICE_PREFIX))
+            return self._enter(conversation.state)
+        return self._enter(self.compiled.trigger(conversation.state, trigger))
+
+    def _trigger_for_choice(self, choice: str) -> str | None:
+        state, language = self.conversation.state, self.conversation.language
+        if choice.startswith(LANGUAGE_CHOICE_PREFIX):
+            lang = choice.removeprefix(LANGUAGE_CHOICE_PREFIX)
+            if lang not in self.t.languages:
+                return None
+            self.heard.append(TranscriptEntry("user", self.t.format(lang, LANGUAGE_NAME_ID)))
+            return choice
+        if choice.startswith(GLOBAL_CHOICE_PREFIX):
+            action = self.flow.global_actions.get(choice.removeprefix(GLOBAL_CHOICE_PREFIX))
+            if action is None:
+                return None
+            self.heard.append(TranscriptEntry("user", self.t.format(language, action.label)))
+            return choice
+        trigger = option_trigger(choice)
+        if not self.compiled.can_trigger(state, trigger):
+            return None
+        label = next(o.label for o in self.flow.states[state].options if o.id == choice)
+        self.heard.append(TranscriptEntry("user", self.t.format(language, label)))
+        return trigger
+
+    def _enter(self, state_name: str) -> Step:
+        state = self.flow.states[state_name]
+        conversation = replace(
+            self.conversation,
+            state=state_name,
+            status="waiting" if state.is_terminal else "bot",
+            team=state.handoff,
+            danger=self.conversation.danger or state.danger,
+        )
+        self.conversation = conversation
+        texts = [self._text(ref.id, ref.vars) for ref in state.say]
+        replies = [self._reply_text(text) for text in texts[:-1]]
+        replies.append(self._reply_text(texts[-1], self._options(state)))
+        return self._step(replies)
+
+    def _say_with_choices(self, message_id: str) -> Step:
+        state = self.flow.states[self.conversation.state]
+        return self._step([self._reply_text(self._text(message_id), self._options(state))])
+
+    def _language_menu(self) -> Step:
+        options = tuple(
+            Option(f"{LANGUAGE_CHOICE_PREFIX}{lang}", self.t.format(lang, LANGUAGE_NAME_ID))
+            for lang in self.t.languages
+        )
+        return self._step([self._reply_text(self._text(CHOOSE_LANGUAGE), options)])
+
+    def _options(self, state: State) -> tuple[Option, ...]:
+        language = self.conversation.language
+        return tuple(Option(o.id, self.t.format(language, o.label)) for o in state.options)
+
+    def _actions(self) -> tuple[Option, ...]:
+        language = self.conversation.language
+        return tuple(
+            Option(global_trigger(a.name), self.t.format(language, a.label))
+            for a in self.flow.global_actions.values()
+            if a.button
+        )
+
+    def _text(self, message_id: str, extra: dict[str, str] | Any = None) -> str:
+        args = {**self.flow.variables, **extra} if extra else self.flow.variables
+        return self.t.format(self.conversation.language, message_id, args)
+
+    def _reply_text(self, text: str, options: tuple[Option, ...] = ()) -> Reply:
+        language = self.conversation.language
+        return Reply(text, language, self.t.direction(language), options, self._actions())
+
+    def _reply(self, message_id: str) -> Reply:
+        return self._reply_text(self._text(message_id))
+
+    def _step(self, replies: list[Reply]) -> Step:
+        said = tuple(TranscriptEntry("bot", r.text) for r in replies)
+        return Step(self.conversation, tuple(replies), (*self.heard, *said))

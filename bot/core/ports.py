@@ -1,0 +1,20 @@
+"""What the dialogue service needs from the outside world."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.core.conversation import Conversation, TranscriptEntry
+
+
+class ConversationStore(Protocol):
+    async def load(self, key: str) -> Conversation | None:
+        """The stored conversation, or None when there is none (new, expired or forgotten)."""
+
+    async def save(self, conversation: Conversation, transcript: Sequence[TranscriptEntry]) -> bool:
+        """Store the conversation and append to its transcript in one atomic step, only
+        if the stored revision is still `conversation.revision`; False otherwise."""
+
+    async def forget(self, key: str) -> None:
+        """Delete everything stored about the conversation."""
