@@ -1,0 +1,94 @@
+"""The conversation store against a real Redis."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.crc import key_slot
+
+from bot.adapters import redis_keys
+from bot.adapters.conversation_store import RedisConversationStore
+from bot.core.conversation import Conversation, TranscriptEntry
+from tests.conftest import TTL_SECONDS
+
+KEY = "a" * 64
+
+
+def conversation(**changes: Any) -> Conversation:
+    return replace(Conversation(KEY, "main", "v1", "start", "sv"), **changes)
+
+
+async def all_keys(redis: Redis) -> list[bytes]:
+    return [key async for key in redis.scan_iter(match="*")]
+
+
+async def test_a_saved_conversation_loads_back(store: RedisConversationStore) -> None:
+    assert await store.load(KEY) is None
+    saved = conversation(state="atv", language="ar", status="waiting", team="support", danger=True)
+    assert await store.save(saved, [TranscriptEntry("user", "hej")])
+    loaded = await store.load(KEY)
+    assert loaded == conversation(
+        state="atv", language="ar", status="waiting", team="support", danger=True, revision=1
+    )
+
+
+async def test_a_save_from_a_stale_revision_is_refused(store: RedisConversationStore) -> None:
+    assert await store.save(conversation(), [])
+    assert await store.save(conversation(revision=1, state="atv"), [])
+    assert not await store.save(conversation(revision=1, state="other"), [TranscriptEntry("user", "lost?")])
+    loaded = await store.load(KEY)
+    assert loaded is not None
+    assert (loaded.state, loaded.revision) == ("atv", 2)
+    assert [r.text for r in await store.transcript(KEY)] == []
+
+
+async def test_the_transcript_is_encrypted_at_rest_and_readable_through_the_store(
+    store: RedisConversationStore, redis: Redis
+) -> None:
+    entries = [TranscriptEntry("user", "Han har slagit mig"), TranscriptEntry("bot", "Det är inte ditt fel")]
+    await store.save(conversation(), entries)
+    raw = await redis.lrange(redis_keys.conversation_transcript(KEY), 0, -1)  # type: ignore[misc]
+    assert len(raw) == 2
+    for value in raw:
+        assert value.startswith(b"k1$")
+        assert b"slagit" not in value
+        assert b"ditt fel" not in value
+    records = await store.transcript(KEY)
+    assert [(r.speaker, r.text) for r in records] == [(e.speaker, e.text) for e in entries]
+    assert all(r.at > 0 for r in records)
+
+
+async def test_every_key_of_a_conversation_expires(store: RedisConversationStore, redis: Redis) -> None:
+    await store.save(conversation(), [TranscriptEntry("user", "hej")])
+    keys = await all_keys(redis)
+    assert sorted(keys) == sorted(k.encode() for k in redis_keys.conversation_keys(KEY))
+    for key in keys:
+        ttl = await redis.ttl(key)
+        assert 0 < ttl <= TTL_SECONDS, key
+
+
+async def test_keys_of_one_conversation_share_a_cluster_slot() -> None:
+    slots = {key_slot(k.encode()) for k in redis_keys.conversation_keys(KEY)}
+    assert len(slots) == 1
+
+
+async def test_forget_leaves_no_key_of_the_conversation(store: RedisConversationStore, redis: Redis) -> None:
+    other = "b" * 64
+    await store.save(conversation(), [TranscriptEntry("user", "hej")])
+    await store.save(Conversation(other, "main", "v1", "start", "sv"), [TranscriptEntry("user", "hallå")])
+    await store.forget(KEY)
+    remaining = await all_keys(redis)
+    assert not [k for k in remaining if KEY.encode() in k]
+    assert remaining  # the other conversation is untouched
+    assert await store.load(KEY) is None
+
+
+async def test_a_turn_racing_a_forget_does_not_bring_the_conversation_back(
+    store: RedisConversationStore,
+) -> None:
+    await store.save(conversation(), [])
+    await store.forget(KEY)
+    assert not await store.save(conversation(revision=1, state="atv"), [TranscriptEntry("user", "x")])
+    assert await store.load(KEY) is None

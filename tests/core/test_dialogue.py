@@ -1,0 +1,135 @@
+"""Whole conversations through the dialogue service, the shipped flow and a real Redis."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.adapters.conversation_store import RedisConversationStore
+from bot.core.dialogue import DialogueService
+from bot.core.engine import Engine
+from bot.core.flow import Flow
+from bot.core.messages import Incoming, Reply
+
+LANGUAGES = ("sv", "en")
+
+
+def shortest_choices(flow: Flow) -> dict[str, list[str]]:
+    """For each state, the option ids that reach it from the start state."""
+    paths: dict[str, list[str]] = {flow.start: []}
+    queue = deque([flow.start])
+    while queue:
+        state = queue.popleft()
+        for option in flow.states[state].options:
+            if option.goto not in paths:
+                paths[option.goto] = [*paths[state], option.id]
+                queue.append(option.goto)
+    for action in flow.global_actions.values():
+        if action.goto and action.goto not in paths:
+            paths[action.goto] = [f"global:{action.name}"]
+    return paths
+
+
+def every_edge(flow: Flow) -> list[tuple[str, str, str]]:
+    """(from state, choice, to state) for every option and global action of every state."""
+    edges = []
+    for state in flow.states.values():
+        edges += [(state.name, option.id, option.goto) for option in state.options]
+        edges += [(state.name, f"global:{a.name}", a.goto) for a in flow.global_actions.values() if a.goto]
+    return edges
+
+
+def assert_says_state(engine: Engine, replies: tuple[Reply, ...], state_name: str, language: str) -> None:
+    flow = engine.entry.flow
+    state = flow.states[state_name]
+    catalogue = engine.translator.catalogue(language)
+    expected = [
+        engine.translator.format(language, ref.id, {**flow.variables, **ref.vars}) for ref in state.say
+    ]
+    assert [r.text for r in replies] == expected
+    assert all(ref.id in catalogue.message_ids for ref in state.say), "said in another language"
+    assert all(r.text.strip() and r.language == language for r in replies)
+    labels = [o.label for o in replies[-1].options]
+    assert labels == [engine.translator.format(language, o.label) for o in state.options]
+    assert "global:danger" in [a.id for a in replies[-1].actions]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_every_option_and_global_action_of_every_state_in_each_language(
+    dialogue: DialogueService, store: RedisConversationStore, language: str
+) -> None:
+    engine = dialogue.engine
+    flow = engine.entry.flow
+    paths = shortest_choices(flow)
+    edges = every_edge(flow)
+    assert len(edges) > len(flow.states) * 4
+    for number, (source, choice, target) in enumerate(edges):
+        key = f"{language}-{number}"
+        replies = await dialogue.handle(Incoming(key, language_hint=language))
+        assert_says_state(engine, replies, flow.start, language)
+        for step in paths[source]:
+            replies = await dialogue.handle(Incoming(key, choice=step))
+        replies = await dialogue.handle(Incoming(key, choice=choice))
+        assert_says_state(engine, replies, target, language)
+        stored = await store.load(key)
+        assert stored is not None
+        assert stored.state == target
+        assert stored.status == ("waiting" if flow.states[target].is_terminal else "bot")
+        if flow.states[target].danger:
+            assert stored.danger
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_language_menu_and_forget_work_from_every_state(
+    dialogue: DialogueService, store: RedisConversationStore, language: str
+) -> None:
+    engine = dialogue.engine
+    flow = engine.entry.flow
+    other = "en" if language == "sv" else "sv"
+    for state, path in shortest_choices(flow).items():
+        key = f"{language}-{state}"
+        await dialogue.handle(Incoming(key, language_hint=language))
+        for step in path:
+            await dialogue.handle(Incoming(key, choice=step))
+        menu = await dialogue.handle(Incoming(key, choice="global:language"))
+        assert menu[0].text == engine.translator.format(language, "engine-choose-language")
+        assert {o.id for o in menu[0].options} == {"language:sv", "language:en"}
+        replies = await dialogue.handle(Incoming(key, choice=f"language:{other}"))
+        assert_says_state(engine, replies, state, other)
+        forgotten = await dialogue.handle(Incoming(key, choice="global:forget"))
+        assert forgotten[0].text == engine.translator.format(other, "engine-forgotten")
+        assert await store.load(key) is None
+        assert await store.transcript(key) == []
+
+
+async def test_a_scripted_conversation_by_free_text(
+    dialogue: DialogueService, store: RedisConversationStore, redis: Redis
+) -> None:
+    key = "typed"
+    first = await dialogue.handle(Incoming(key, text="hej", language_hint="sv-SE"))
+    assert first[0].text.startswith("Hej!")
+    script = [
+        ("ja", "who_are_you"),
+        ("jag oroar mig för min syster", "worried"),
+        ("vad är skyddat boende?", "sheltered_housing"),
+        ("asdfgh", "sheltered_housing"),  # not understood: the state stays
+        ("tillbaka", "who_are_you"),
+        ("HAN ÄR HÄR NU!", "danger_now"),  # danger words from anywhere
+        ("prata med någon", "talk_to_person"),
+        ("jag väntar", "talk_to_person"),
+    ]
+    for text, state in script:
+        replies = await dialogue.handle(Incoming(key, text=text))
+        assert replies, text
+        stored = await store.load(key)
+        assert stored is not None
+        assert stored.state == state, text
+    assert stored.danger is True  # a person who was in danger goes first in the queue later
+    assert stored.status == "waiting"
+    assert stored.team == "support"
+    transcript = await store.transcript(key)
+    said = [r.text for r in transcript if r.speaker == "user"]
+    assert said == ["hej", *(text for text, _ in script)]
+    assert any("112" in r.text for r in transcript if r.speaker == "bot")

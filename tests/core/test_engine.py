@@ -1,0 +1,163 @@
+"""The engine alone: pure steps, no Redis."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.core.conversation import Conversation
+from bot.core.engine import MAX_TEXT_LENGTH, Engine, Step
+from bot.core.messages import Incoming
+from tests.helpers.content import tiny_engine
+
+
+@pytest.fixture
+def engine() -> Engine:
+    return tiny_engine()
+
+
+def stored(step: Step) -> Conversation:
+    """The conversation as the store would give it back after saving the step."""
+    return replace(step.conversation, revision=step.conversation.revision + 1)
+
+
+def start(engine: Engine, hint: str | None = "sv") -> Conversation:
+    step = engine.step(engine.new_conversation("k", hint), Incoming("k", language_hint=hint))
+    return stored(step)
+
+
+def test_a_new_conversation_says_the_start_state_in_the_hinted_language(engine: Engine) -> None:
+    conversation = engine.new_conversation("k", "en-US,en;q=0.9")
+    step = engine.step(conversation, Incoming("k", text="hi"))
+    assert [r.text for r in step.replies] == ["Hello", "Pick one of \u20682\u2069"]
+    assert [o.label for o in step.replies[-1].options] == ["ATV", "Other"]
+    assert [o.label for o in step.replies[-1].actions] == ["I am in danger now"]
+    assert step.replies[0].options == ()  # buttons go with the last bubble only
+    assert step.conversation.state == "start"
+    assert [(e.speaker, e.text) for e in step.transcript] == [
+        ("user", "hi"),
+        ("bot", "Hello"),
+        ("bot", "Pick one of \u20682\u2069"),
+    ]
+
+
+def test_choosing_an_option_moves_to_its_state(engine: Engine) -> None:
+    step = engine.step(start(engine), Incoming("k", choice="atv"))
+    assert step.conversation.state == "atv"
+    assert [r.text for r in step.replies] == ["ATV är frivilligt"]
+    assert [o.id for o in step.replies[0].options] == ["back"]
+    assert step.transcript[0].speaker == "user"
+    assert step.transcript[0].text == "ATV"
+
+
+@pytest.mark.parametrize("choice", ["nonsense", "back", "global:unknown", "language:xx", ""])
+def test_an_unknown_choice_gets_a_localized_reply_and_keeps_the_state(engine: Engine, choice: str) -> None:
+    conversation = start(engine, "en")
+    step = engine.step(conversation, Incoming("k", choice=choice))
+    assert step.conversation.state == "start"
+    assert step.replies[0].text == "Did not understand"
+    assert [o.id for o in step.replies[0].options] == ["atv", "other"]  # here are the choices
+
+
+def test_free_text_keywords_lead_to_a_state(engine: Engine) -> None:
+    step = engine.step(start(engine), Incoming("k", text="Jag vill veta om ATV, tack!"))
+    assert step.conversation.state == "atv"
+
+
+def test_typing_a_button_label_chooses_it(engine: Engine) -> None:
+    step = engine.step(start(engine), Incoming("k", text="annat"))
+    assert step.conversation.state == "other"
+
+
+def test_text_that_matches_nothing_is_not_understood_and_kept(engine: Engine) -> None:
+    step = engine.step(start(engine), Incoming("k", text="blå himmel"))
+    assert step.conversation.state == "start"
+    assert step.replies[0].text == "Förstod inte"
+    assert step.transcript[0].text == "blå himmel"
+
+
+@pytest.mark.parametrize("text", ["han har en KNIV", "help now!", "knife"])
+def test_danger_words_in_any_language_lead_to_the_emergency_state_from_anywhere(
+    engine: Engine, text: str
+) -> None:
+    conversation = stored(engine.step(start(engine), Incoming("k", choice="other")))
+    step = engine.step(conversation, Incoming("k", text=text))
+    assert step.conversation.state == "danger"
+    assert step.conversation.danger is True
+    assert step.replies[0].text == "Ring \u2068112\u2069"
+
+
+def test_danger_words_work_in_the_very_first_message(engine: Engine) -> None:
+    step = engine.step(engine.new_conversation("k", "sv"), Incoming("k", text="kniv"))
+    assert step.conversation.state == "danger"
+
+
+def test_the_danger_button_is_offered_in_every_state(engine: Engine) -> None:
+    for state in ("start", "atv", "other", "danger", "person"):
+        conversation = replace(start(engine), state=state)
+        step = engine.step(conversation, Incoming("k", text="???"))
+        assert "global:danger" in [a.id for a in step.replies[-1].actions], state
+
+
+def test_switching_language_continues_where_the_conversation_was(engine: Engine) -> None:
+    conversation = stored(engine.step(start(engine), Incoming("k", choice="atv")))
+    menu = engine.step(conversation, Incoming("k", choice="global:language"))
+    assert menu.conversation.state == "atv"
+    assert [o.id for o in menu.replies[0].options] == ["language:sv", "language:ar", "language:en"]
+    assert [o.label for o in menu.replies[0].options] == ["Svenska", "العربية", "English"]
+    step = engine.step(stored(menu), Incoming("k", choice="language:ar"))
+    assert step.conversation.state == "atv"
+    assert step.conversation.language == "ar"
+    assert step.replies[0].text == "ATV طوعي"
+    assert step.replies[0].direction == "rtl"
+    assert step.replies[0].options[0].label == "رجوع"
+
+
+def test_a_language_can_be_chosen_by_typing_its_name(engine: Engine) -> None:
+    step = engine.step(start(engine), Incoming("k", text="English"))
+    assert step.conversation.language == "en"
+    assert step.replies[0].text == "Hello"
+
+
+def test_forget_asks_the_caller_to_delete_everything(engine: Engine) -> None:
+    step = engine.step(start(engine, "en"), Incoming("k", text="forget me"))
+    assert step.forget is True
+    assert step.replies[0].text == "Deleted"
+    assert step.transcript == ()
+
+
+def test_handoff_marks_the_conversation_waiting_for_the_team(engine: Engine) -> None:
+    step = engine.step(start(engine), Incoming("k", choice="global:person"))
+    assert step.conversation.state == "person"
+    assert (step.conversation.status, step.conversation.team) == ("waiting", "support")
+    assert step.replies[0].text == "Du står i kö"
+    waiting = engine.step(stored(step), Incoming("k", text="Jag behöver prata"))
+    assert waiting.replies[0].text == "Sparat"
+    assert waiting.conversation.status == "waiting"
+    assert waiting.transcript[0].text == "Jag behöver prata"
+    left = engine.step(stored(waiting), Incoming("k", choice="back"))
+    assert (left.conversation.status, left.conversation.team) == ("bot", None)
+
+
+def test_a_too_long_message_is_refused_kindly_and_not_recorded(engine: Engine) -> None:
+    step = engine.step(start(engine), Incoming("k", text="x" * (MAX_TEXT_LENGTH + 1)))
+    assert step.replies[0].text == "För långt"
+    assert step.conversation.state == "start"
+    assert all(e.speaker == "bot" for e in step.transcript)
+
+
+def test_a_conversation_in_a_state_the_flow_no_longer_has_starts_over(engine: Engine) -> None:
+    conversation = replace(start(engine), state="removed_state", flow_version="old")
+    step = engine.step(conversation, Incoming("k", text="hej"))
+    assert step.conversation.state == "start"
+    assert step.conversation.flow_version == "v1"
+    assert step.replies[-1].options  # the person sees where they are and what to do
+
+
+def test_one_machine_serves_every_conversation(engine: Engine) -> None:
+    machine = engine.entry._machine
+    for i in range(20):
+        engine.step(start(engine), Incoming(f"k{i}", choice="atv"))
+    assert engine.entry._machine is machine
+    assert machine.models == []  # no conversation is attached to the shared machine
