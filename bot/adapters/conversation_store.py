@@ -1,5 +1,5 @@
-"""Conversations in Redis: state as a small hash, the transcript as a list of
-encrypted entries, both with a TTL, saved together by one script."""
+"""Conversations in Redis: state as a small hash (revision and data), the transcript as a
+list of encrypted turns, both with a TTL, saved together by one script."""
 
 from __future__ import annotations
 
@@ -18,20 +18,14 @@ from bot.core.conversation import Conversation, Speaker, Status, TranscriptEntry
 from bot.errors import StoreError
 
 # Compare-and-set of the state, append to the transcript and TTLs, in one atomic step.
-# KEYS: state, transcript. ARGV: expected revision, state TTL ms, transcript TTL ms,
-# number of field arguments, the fields (name, value, ...), then the transcript entries.
+# KEYS: state, transcript. ARGV: expected revision, TTL ms, state data, then transcript entries.
 _SAVE = """
 local current = redis.call('HGET', KEYS[1], 'rev') or '0'
 if current ~= ARGV[1] then return 0 end
-local nfields = tonumber(ARGV[4])
-local fields = {}
-for i = 5, 4 + nfields do fields[#fields + 1] = ARGV[i] end
-redis.call('HSET', KEYS[1], 'rev', tostring(tonumber(ARGV[1]) + 1), unpack(fields))
+redis.call('HSET', KEYS[1], 'rev', tostring(tonumber(ARGV[1]) + 1), 'data', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-local entries = {}
-for i = 5 + nfields, #ARGV do entries[#entries + 1] = ARGV[i] end
-if #entries > 0 then redis.call('RPUSH', KEYS[2], unpack(entries)) end
-if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+if #ARGV > 3 then redis.call('RPUSH', KEYS[2], unpack(ARGV, 4)) end
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return 1
 """
 
@@ -61,37 +55,38 @@ class RedisConversationStore:
             raise StoreError("cannot read conversation") from err
         if not fields:
             return None
-        f = {k.decode(): v.decode() for k, v in fields.items()}
+        data = json.loads(fields[b"data"])
         return Conversation(
             key=key,
-            flow=f["flow"],
-            flow_version=f["ver"],
-            state=f["state"],
-            language=f["lang"],
-            status=cast(Status, f["status"]),
-            team=f["team"] or None,
-            danger=f["danger"] == "1",
-            revision=int(f["rev"]),
+            flow=data["flow"],
+            flow_version=data["ver"],
+            state=data["state"],
+            language=data["lang"],
+            status=cast(Status, data["status"]),
+            team=data["team"],
+            danger=data["danger"],
+            revision=int(fields[b"rev"]),
         )
 
     async def save(self, conversation: Conversation, transcript: Sequence[TranscriptEntry]) -> bool:
         key = conversation.key
-        fields = (
-            "flow", conversation.flow,
-            "ver", conversation.flow_version,
-            "state", conversation.state,
-            "lang", conversation.language,
-            "status", conversation.status,
-            "team", conversation.team or "",
-            "danger", "1" if conversation.danger else "0",
-        )  # fmt: skip
-        now = int(time.time())
-        associated = self._transcript_aad(key)
-        entries = [
-            self._encryptor.encrypt(json.dumps({"s": e.speaker, "t": e.text, "at": now}).encode(), associated)
-            for e in transcript
-        ]
-        args = [conversation.revision, self._ttl_ms, self._ttl_ms, len(fields), *fields, *entries]
+        data = json.dumps(
+            {
+                "flow": conversation.flow,
+                "ver": conversation.flow_version,
+                "state": conversation.state,
+                "lang": conversation.language,
+                "status": conversation.status,
+                "team": conversation.team,
+                "danger": conversation.danger,
+            },
+            separators=(",", ":"),
+        )
+        args: list[str | int | bytes] = [conversation.revision, self._ttl_ms, data]
+        if transcript:
+            # One encrypted entry per turn: what the person said and what the bot answered.
+            turn = {"at": int(time.time()), "said": [[e.speaker, e.text] for e in transcript]}
+            args.append(self._encryptor.encrypt(json.dumps(turn).encode(), self._transcript_aad(key)))
         try:
             saved = await self._save(keys=list(redis_keys.conversation_keys(key)), args=args)
         except RedisError as err:
@@ -114,8 +109,8 @@ class RedisConversationStore:
         associated = self._transcript_aad(key)
         records = []
         for value in values:
-            data = json.loads(self._encryptor.decrypt(value, associated))
-            records.append(TranscriptRecord(data["s"], data["t"], data["at"]))
+            turn = json.loads(self._encryptor.decrypt(value, associated))
+            records += [TranscriptRecord(speaker, text, turn["at"]) for speaker, text in turn["said"]]
         return records
 
     @staticmethod

@@ -4,8 +4,9 @@ conversation. A step is pure: conversation and input in, new conversation and re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from transitions import Machine
@@ -40,6 +41,14 @@ class Step:
     replies: tuple[Reply, ...]
     transcript: tuple[TranscriptEntry, ...]
     forget: bool = False
+
+
+_Said = tuple[tuple[Reply, ...], tuple[TranscriptEntry, ...]]
+
+
+def _said(replies: list[Reply]) -> _Said:
+    """Replies, and the same texts as the bot's part of the transcript."""
+    return tuple(replies), tuple(TranscriptEntry("bot", r.text) for r in replies)
 
 
 class _Cursor:
@@ -113,6 +122,61 @@ class CompiledFlow:
         self._language_words = [
             (normalize_text(translator.format(lang, LANGUAGE_NAME_ID)), lang) for lang in translator.languages
         ]
+        self._say_state = lru_cache(maxsize=None)(self._render_state)
+        self._say_with_choices = lru_cache(maxsize=None)(self._render_with_choices)
+        self._language_menu = lru_cache(maxsize=None)(self._render_language_menu)
+
+    # What the bot says depends only on the flow version, the state and the language
+    # (variables are the flow's own), so each bubble is made once and then shared.
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self._translator.languages
+
+    def text(self, language: str, message_id: str, extra: Mapping[str, str] | None = None) -> str:
+        args = {**self.flow.variables, **extra} if extra else self.flow.variables
+        return self._translator.format(language, message_id, args)
+
+    def say_state(self, state: str, language: str) -> _Said:
+        return self._say_state(state, language)
+
+    def say_with_choices(self, state: str, language: str, message_id: str) -> _Said:
+        return self._say_with_choices(state, language, message_id)
+
+    def language_menu(self, language: str) -> _Said:
+        return self._language_menu(language)
+
+    def say(self, language: str, message_id: str) -> tuple[Reply, ...]:
+        return (self._reply(language, self.text(language, message_id)),)
+
+    def _render_state(self, state_name: str, language: str) -> _Said:
+        state = self.flow.states[state_name]
+        texts = [self.text(language, ref.id, ref.vars) for ref in state.say]
+        replies = [self._reply(language, text) for text in texts[:-1]]
+        replies.append(self._reply(language, texts[-1], self._options(state, language)))
+        return _said(replies)
+
+    def _render_with_choices(self, state: str, language: str, message_id: str) -> _Said:
+        options = self._options(self.flow.states[state], language)
+        return _said([self._reply(language, self.text(language, message_id), options)])
+
+    def _render_language_menu(self, language: str) -> _Said:
+        options = tuple(
+            Option(f"{LANGUAGE_CHOICE_PREFIX}{lang}", self.text(lang, LANGUAGE_NAME_ID))
+            for lang in self.languages
+        )
+        return _said([self._reply(language, self.text(language, CHOOSE_LANGUAGE), options)])
+
+    def _options(self, state: State, language: str) -> tuple[Option, ...]:
+        return tuple(Option(o.id, self.text(language, o.label)) for o in state.options)
+
+    def _reply(self, language: str, text: str, options: tuple[Option, ...] = ()) -> Reply:
+        actions = tuple(
+            Option(global_trigger(a.name), self.text(language, a.label))
+            for a in self.flow.global_actions.values()
+            if a.button
+        )
+        return Reply(text, language, self._translator.direction(language), options, actions)
 
     def can_trigger(self, state: str, trigger: str) -> bool:
         event = self._machine.events.get(trigger)
@@ -174,115 +238,81 @@ class Engine:
             conversation = replace(conversation, flow=flow.id, flow_version=flow.version, state=flow.start)
         elif conversation.flow_version != flow.version:
             conversation = replace(conversation, flow_version=flow.version)
-        turn = _Turn(compiled, self.translator, conversation)
+        turn = _Turn(compiled, conversation)
         return turn.run(incoming)
 
 
 class _Turn:
-    def __init__(self, compiled: CompiledFlow, translator: Translator, conversation: Conversation) -> None:
+    def __init__(self, compiled: CompiledFlow, conversation: Conversation) -> None:
         self.compiled = compiled
         self.flow = compiled.flow
-        self.t = translator
         self.conversation = conversation
         self.is_new = conversation.revision == 0
         self.heard: list[TranscriptEntry] = []
 
     def run(self, incoming: Incoming) -> Step:
         conversation = self.conversation
+        state, language = conversation.state, conversation.language
         if incoming.text is not None and len(incoming.text) > MAX_TEXT_LENGTH:
-            return self._say_with_choices(TOO_LONG)
+            return self._step(self.compiled.say_with_choices(state, language, TOO_LONG))
         trigger: str | None = None
         if incoming.choice is not None:
             trigger = self._trigger_for_choice(incoming.choice)
         elif incoming.text is not None and incoming.text.strip():
             self.heard.append(TranscriptEntry("user", incoming.text))
-            trigger = self.compiled.match_text(conversation.state, conversation.language, incoming.text)
+            trigger = self.compiled.match_text(state, language, incoming.text)
 
         if trigger is None:
             if self.is_new:
-                return self._enter(conversation.state)
+                return self._enter(state, language)
             if conversation.status == "waiting" and self.heard:
-                return self._say_with_choices(HANDOFF_RECEIVED)
-            return self._say_with_choices(NOT_UNDERSTOOD)
+                return self._step(self.compiled.say_with_choices(state, language, HANDOFF_RECEIVED))
+            return self._step(self.compiled.say_with_choices(state, language, NOT_UNDERSTOOD))
         if trigger == global_trigger("forget"):
-            return Step(conversation, (self._reply(FORGOTTEN),), (), forget=True)
+            return Step(conversation, self.compiled.say(language, FORGOTTEN), (), forget=True)
         if trigger == global_trigger("language"):
-            return self._language_menu()
+            return self._step(self.compiled.language_menu(language))
         if trigger.startswith(LANGUAGE_CHOICE_PREFIX):
-            self.conversation = replace(conversation, language=trigger.removeprefix(LANGUAGE_CHOICE_PREFIX))
-            return self._enter(conversation.state)
-        return self._enter(self.compiled.trigger(conversation.state, trigger))
+            return self._enter(state, trigger.removeprefix(LANGUAGE_CHOICE_PREFIX))
+        return self._enter(self.compiled.trigger(state, trigger), language)
 
     def _trigger_for_choice(self, choice: str) -> str | None:
         state, language = self.conversation.state, self.conversation.language
         if choice.startswith(LANGUAGE_CHOICE_PREFIX):
             lang = choice.removeprefix(LANGUAGE_CHOICE_PREFIX)
-            if lang not in self.t.languages:
+            if lang not in self.compiled.languages:
                 return None
-            self.heard.append(TranscriptEntry("user", self.t.format(lang, LANGUAGE_NAME_ID)))
+            self.heard.append(TranscriptEntry("user", self.compiled.text(lang, LANGUAGE_NAME_ID)))
             return choice
         if choice.startswith(GLOBAL_CHOICE_PREFIX):
             action = self.flow.global_actions.get(choice.removeprefix(GLOBAL_CHOICE_PREFIX))
             if action is None:
                 return None
-            self.heard.append(TranscriptEntry("user", self.t.format(language, action.label)))
+            self.heard.append(TranscriptEntry("user", self.compiled.text(language, action.label)))
             return choice
         trigger = option_trigger(choice)
         if not self.compiled.can_trigger(state, trigger):
             return None
         label = next(o.label for o in self.flow.states[state].options if o.id == choice)
-        self.heard.append(TranscriptEntry("user", self.t.format(language, label)))
+        self.heard.append(TranscriptEntry("user", self.compiled.text(language, label)))
         return trigger
 
-    def _enter(self, state_name: str) -> Step:
+    def _enter(self, state_name: str, language: str) -> Step:
         state = self.flow.states[state_name]
-        conversation = replace(
-            self.conversation,
+        old = self.conversation
+        self.conversation = Conversation(
+            key=old.key,
+            flow=old.flow,
+            flow_version=old.flow_version,
             state=state_name,
+            language=language,
             status="waiting" if state.is_terminal else "bot",
             team=state.handoff,
-            danger=self.conversation.danger or state.danger,
+            danger=old.danger or state.danger,
+            revision=old.revision,
         )
-        self.conversation = conversation
-        texts = [self._text(ref.id, ref.vars) for ref in state.say]
-        replies = [self._reply_text(text) for text in texts[:-1]]
-        replies.append(self._reply_text(texts[-1], self._options(state)))
-        return self._step(replies)
+        return self._step(self.compiled.say_state(state_name, language))
 
-    def _say_with_choices(self, message_id: str) -> Step:
-        state = self.flow.states[self.conversation.state]
-        return self._step([self._reply_text(self._text(message_id), self._options(state))])
-
-    def _language_menu(self) -> Step:
-        options = tuple(
-            Option(f"{LANGUAGE_CHOICE_PREFIX}{lang}", self.t.format(lang, LANGUAGE_NAME_ID))
-            for lang in self.t.languages
-        )
-        return self._step([self._reply_text(self._text(CHOOSE_LANGUAGE), options)])
-
-    def _options(self, state: State) -> tuple[Option, ...]:
-        language = self.conversation.language
-        return tuple(Option(o.id, self.t.format(language, o.label)) for o in state.options)
-
-    def _actions(self) -> tuple[Option, ...]:
-        language = self.conversation.language
-        return tuple(
-            Option(global_trigger(a.name), self.t.format(language, a.label))
-            for a in self.flow.global_actions.values()
-            if a.button
-        )
-
-    def _text(self, message_id: str, extra: dict[str, str] | Any = None) -> str:
-        args = {**self.flow.variables, **extra} if extra else self.flow.variables
-        return self.t.format(self.conversation.language, message_id, args)
-
-    def _reply_text(self, text: str, options: tuple[Option, ...] = ()) -> Reply:
-        language = self.conversation.language
-        return Reply(text, language, self.t.direction(language), options, self._actions())
-
-    def _reply(self, message_id: str) -> Reply:
-        return self._reply_text(self._text(message_id))
-
-    def _step(self, replies: list[Reply]) -> Step:
-        said = tuple(TranscriptEntry("bot", r.text) for r in replies)
-        return Step(self.conversation, tuple(replies), (*self.heard, *said))
+    def _step(self, said: _Said) -> Step:
+        replies, entries = said
+        return Step(self.conversation, replies, (*self.heard, *entries))

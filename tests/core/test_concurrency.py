@@ -7,6 +7,7 @@ the result of the one before, k turns end in state s<k>; a lost update ends earl
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 import time
@@ -86,5 +87,5 @@ async def test_two_worker_processes_on_one_conversation_lose_no_update(
     assert [await w.wait() for w in workers] == [0, 0]
     # The state hash holds no text, so it is read directly.
     state = await redis.hgetall("fristad:conv:{race}:state")  # type: ignore[misc]
-    assert state[b"state"] == f"s{2 * TURNS_PER_WORKER}".encode()
+    assert json.loads(state[b"data"])["state"] == f"s{2 * TURNS_PER_WORKER}"
     assert state[b"rev"] == str(2 * TURNS_PER_WORKER).encode()
