@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
+
 from bot.core.engine import Engine
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import ConversationStore
 from bot.errors import ConversationBusy
 
 MAX_ATTEMPTS = 50
+# After losing a race, wait a random moment (up to this many seconds per attempt so far)
+# so that the same turn does not lose to the same rival again and again.
+BACKOFF_STEP = 0.001
 
 
 class DialogueService:
@@ -23,7 +29,9 @@ class DialogueService:
         the winner left, so no update is lost.
         """
         key = incoming.conversation_key
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                await asyncio.sleep(random.uniform(0, BACKOFF_STEP * attempt))  # noqa: S311 (not a secret)
             stored = await self.store.load(key)
             conversation = stored or self.engine.new_conversation(key, incoming.language_hint)
             step = self.engine.step(conversation, incoming)

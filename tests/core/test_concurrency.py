@@ -29,6 +29,7 @@ from tests.conftest import TTL_SECONDS, key_env
 from tests.helpers.content import ROOT, write_chain_content
 
 TURNS_PER_WORKER = 25
+WORKERS = 4  # in one process, each with its own connection
 
 
 class CountingStore(RedisConversationStore):
@@ -45,10 +46,10 @@ class CountingStore(RedisConversationStore):
 async def test_concurrent_turns_over_separate_connections_each_see_the_last_result(
     tmp_path: Path, redis_server: RedisServerProcess, redis: Redis
 ) -> None:
-    content = load_content(*write_chain_content(tmp_path, 4 * TURNS_PER_WORKER)).require_valid()
+    content = load_content(*write_chain_content(tmp_path, WORKERS * TURNS_PER_WORKER)).require_valid()
     engine = Engine(content.flows, Translator(content.catalogues))
     encryptor = Encryptor("k1", {"k1": os.urandom(32)})
-    clients = [Redis.from_url(redis_server.url) for _ in range(4)]  # four "workers"
+    clients = [Redis.from_url(redis_server.url) for _ in range(WORKERS)]
     CountingStore.conflicts = 0
     services = [DialogueService(engine, CountingStore(c, encryptor, TTL_SECONDS)) for c in clients]
     try:
@@ -64,8 +65,8 @@ async def test_concurrent_turns_over_separate_connections_each_see_the_last_resu
         for client in clients:
             await client.aclose()
     assert final is not None
-    assert final.state == f"s{4 * TURNS_PER_WORKER}"
-    assert final.revision == 1 + 4 * TURNS_PER_WORKER
+    assert final.state == f"s{WORKERS * TURNS_PER_WORKER}"
+    assert final.revision == 1 + WORKERS * TURNS_PER_WORKER
     assert CountingStore.conflicts > 0  # the race really happened, and was resolved
 
 
