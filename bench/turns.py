@@ -131,8 +131,8 @@ if __name__ == "__main__":
         server.start()
         try:
             cores = sorted(os.sched_getaffinity(0))
-            if len(cores) >= 2 and server._process is not None:
-                os.sched_setaffinity(server._process.pid, {cores[1]})
+            if len(cores) >= 2 and server.pid is not None:
+                os.sched_setaffinity(server.pid, {cores[1]})
                 os.sched_setaffinity(0, {cores[0]})
             asyncio.run(main(args.turns, args.conversations, args.naive_turns, server.url))
         finally:

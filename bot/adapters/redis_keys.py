@@ -20,8 +20,3 @@ def conversation_transcript(conversation_key: str) -> str:
 def conversation_keys(conversation_key: str) -> tuple[str, ...]:
     """All keys that belong to one conversation: what "forget me" deletes."""
     return (conversation_state(conversation_key), conversation_transcript(conversation_key))
-
-
-def conversation_pattern() -> str:
-    """A SCAN pattern that matches every conversation key."""
-    return f"{PREFIX}:conv:*"

@@ -38,7 +38,7 @@ def render(replies: tuple[Reply, ...], out: TextIO) -> list[Option]:
     return buttons
 
 
-def parse_line(line: str, key: str, buttons: list[Option]) -> Incoming | None:
+def parse_line(line: str, key: str, buttons: list[Option]) -> Incoming:
     """What a typed line means: a button number, a command or free text."""
     text = line.strip()
     if text.isdigit() and 1 <= int(text) <= len(buttons):
@@ -65,9 +65,7 @@ async def chat(settings: Settings, content: Content, language: str, stdin: TextI
                     continue
                 if not interactive:
                     out.write(f"> {line.strip()}\n")
-                incoming = parse_line(line, key, buttons)
-                if incoming is not None:
-                    buttons = render(await runtime.dialogue.handle(incoming), out)
+                buttons = render(await runtime.dialogue.handle(parse_line(line, key, buttons)), out)
         finally:
             # A trial conversation is not kept.
             await runtime.store.forget(key)

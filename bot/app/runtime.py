@@ -47,12 +47,12 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     url = settings.redis_url
     if url is None:
         embedded = embedded_redis(settings)
+        url = embedded.url
         started = await asyncio.to_thread(embedded.start)
         log.info("embedded Redis %s", "started" if started else "already running, shared")
         if not started:
             embedded = None  # another process owns it and stops it
-        url = embedded_redis(settings).url
-    redis = Redis.from_url(url, health_check_interval=30, socket_connect_timeout=5)
+    redis = Redis.from_url(url, health_check_interval=30, socket_connect_timeout=5, socket_timeout=5)
     try:
         store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
         yield Runtime(redis, keys, engine, store, DialogueService(engine, store))
