@@ -56,6 +56,17 @@ def assert_says_state(engine: Engine, replies: tuple[Reply, ...], state_name: st
     assert "global:danger" in [a.id for a in replies[-1].actions]
 
 
+async def walk(dialogue: DialogueService, key: str, language: str, choices: list[str]) -> None:
+    """Start a conversation in a language and make the choices, checking each step."""
+    engine = dialogue.engine
+    flow = engine.entry.flow
+    replies = await dialogue.handle(Incoming(key, language_hint=language))
+    assert_says_state(engine, replies, flow.start, language)
+    for choice in choices:
+        replies = await dialogue.handle(Incoming(key, choice=choice))
+        assert all(r.text.strip() and r.language == language for r in replies)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_every_option_and_global_action_of_every_state_in_each_language(
     dialogue: DialogueService, store: RedisConversationStore, language: str
@@ -67,10 +78,7 @@ async def test_every_option_and_global_action_of_every_state_in_each_language(
     assert len(edges) > len(flow.states) * 4
     for number, (source, choice, target) in enumerate(edges):
         key = f"{language}-{number}"
-        replies = await dialogue.handle(Incoming(key, language_hint=language))
-        assert_says_state(engine, replies, flow.start, language)
-        for step in paths[source]:
-            replies = await dialogue.handle(Incoming(key, choice=step))
+        await walk(dialogue, key, language, paths[source])
         replies = await dialogue.handle(Incoming(key, choice=choice))
         assert_says_state(engine, replies, target, language)
         stored = await store.load(key)
@@ -90,9 +98,7 @@ async def test_language_menu_and_forget_work_from_every_state(
     other = "en" if language == "sv" else "sv"
     for state, path in shortest_choices(flow).items():
         key = f"{language}-{state}"
-        await dialogue.handle(Incoming(key, language_hint=language))
-        for step in path:
-            await dialogue.handle(Incoming(key, choice=step))
+        await walk(dialogue, key, language, path)
         menu = await dialogue.handle(Incoming(key, choice="global:language"))
         assert menu[0].text == engine.translator.format(language, "engine-choose-language")
         assert {o.id for o in menu[0].options} == {"language:sv", "language:en"}
