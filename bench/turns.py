@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from redis.asyncio import Redis
@@ -35,7 +36,8 @@ from bot.core.translator import Translator  # noqa: E402
 
 # A round through the shipped flow that ends where it began, with one free-text turn.
 ROUND = [
-    Incoming("", choice="can_talk"),
+    Incoming("", choice="safe"),
+    Incoming("", choice="continue"),
     Incoming("", choice="exposed"),
     Incoming("", choice="sheltered_housing"),
     Incoming("", choice="back"),
@@ -85,9 +87,14 @@ async def run(service: DialogueService, turns: int, conversations: int, label: s
     return conversations * (per_conversation + 1) / elapsed
 
 
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT MET"
+
+
 def steps_per_second(engine: Engine, steps: int) -> float:
     """The engine alone, no Redis: one conversation stepped through ROUND repeatedly."""
-    conversation = engine.new_conversation("bench", "sv")
+    # A stored conversation (revision 1): a new one would only ever say the start state.
+    conversation = replace(engine.new_conversation("bench", "sv"), revision=1)
     started = time.perf_counter()
     for i in range(steps):
         conversation = engine.step(conversation, ROUND[i % len(ROUND)]).conversation
@@ -111,9 +118,13 @@ async def main(turns: int, conversations: int, naive_turns: int, url: str) -> No
     states = len(content.flows[0].states)
     print(f"flow: main, {states} states; Redis on loopback; {conversations} concurrent conversations")
     print("turn loop (load state, step, save state and encrypted transcript):")
-    print(f"  shared machine per flow version: {fast:10,.0f} turns/s   target >= 5,000")
+    print(
+        f"  shared machine per flow version: {fast:10,.0f} turns/s   target >= 5,000: {verdict(fast >= 5000)}"
+    )
     print(f"  naive, machine per message:      {slow:10,.0f} turns/s")
-    print(f"  ratio:                           {fast / slow:10.1f}x         target >= 50x")
+    print(
+        f"  ratio:                           {fast / slow:10.1f}x         target >= 50x: {verdict(fast / slow >= 50)}"
+    )
     print("engine step alone (no Redis):")
     print(f"  shared machine per flow version: {step_fast:10,.0f} steps/s")
     print(f"  naive, machine per message:      {step_slow:10,.0f} steps/s")

@@ -55,18 +55,21 @@ class RedisConversationStore:
             raise StoreError("cannot read conversation") from err
         if not fields:
             return None
-        data = json.loads(fields[b"data"])
-        return Conversation(
-            key=key,
-            flow=data["flow"],
-            flow_version=data["ver"],
-            state=data["state"],
-            language=data["lang"],
-            status=cast(Status, data["status"]),
-            team=data["team"],
-            danger=data["danger"],
-            revision=int(fields[b"rev"]),
-        )
+        try:
+            data = json.loads(fields[b"data"])
+            return Conversation(
+                key=key,
+                flow=data["flow"],
+                flow_version=data["ver"],
+                state=data["state"],
+                language=data["lang"],
+                status=cast(Status, data["status"]),
+                team=data["team"],
+                danger=data["danger"],
+                revision=int(fields[b"rev"]),
+            )
+        except (ValueError, KeyError, TypeError) as err:
+            raise StoreError("stored conversation is unreadable") from err
 
     async def save(self, conversation: Conversation, transcript: Sequence[TranscriptEntry]) -> bool:
         key = conversation.key
@@ -110,7 +113,10 @@ class RedisConversationStore:
         records = []
         for value in values:
             turn = json.loads(self._encryptor.decrypt(value, associated))
-            records += [TranscriptRecord(speaker, text, turn["at"]) for speaker, text in turn["said"]]
+            try:
+                records += [TranscriptRecord(speaker, text, turn["at"]) for speaker, text in turn["said"]]
+            except (KeyError, TypeError, ValueError) as err:
+                raise StoreError("stored transcript entry is unreadable") from err
         return records
 
     @staticmethod

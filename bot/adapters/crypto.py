@@ -79,7 +79,7 @@ class Encryptor:
             raise DecryptionError("value encrypted with an unknown key id")
         try:
             return cipher.decrypt(rest[:NONCE_BYTES], rest[NONCE_BYTES:], associated)
-        except InvalidTag as err:
+        except (InvalidTag, ValueError) as err:  # ValueError: too short to hold a nonce
             raise DecryptionError("value does not match its key or its place") from err
 
     def key_id_of(self, value: bytes) -> str:

@@ -22,7 +22,8 @@ COMMANDS = {
     "/forget": "forget",
 }
 QUIT = "/quit"
-# Fluent wraps variables in Unicode isolation marks; a terminal shows them as noise.
+# Fluent wraps variables in right-to-left text in Unicode isolation marks; a terminal
+# shows them as noise.
 _ISOLATION_MARKS = str.maketrans("", "", "\u2068\u2069")
 
 

@@ -27,6 +27,11 @@ class Keys:
 def load_keys(settings: Settings) -> Keys:
     encryption, hmac_key = settings.encryption_keys, settings.hmac_key
     development = encryption is None and hmac_key is None
+    if development and settings.redis_url is not None:
+        raise ConfigError(
+            "REDIS_URL is set but no keys are: set FRISTAD_ENCRYPTION_KEYS and FRISTAD_HMAC_KEY "
+            "(development keys are only made for the embedded Redis)"
+        )
     if development:
         encryption, hmac_key = _development_keys(settings.data_dir / DEV_KEYS_FILE)
     if encryption is None:

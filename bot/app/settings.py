@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 DAY = 24 * 3600
+MAX_DAYS = 3650  # nothing about a help-seeker is kept for years
 
 # name -> (default, description); docs and README list exactly these.
 ENVIRONMENT: dict[str, tuple[str, str]] = {
@@ -26,11 +27,11 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     ),
     "FRISTAD_HMAC_KEY": (
         "(unset)",
-        "Key (32 bytes, base64) that turns channel user ids into conversation keys. Or FRISTAD_HMAC_KEY_FILE. With neither key set, development keys are made in FRISTAD_DATA_DIR.",
+        "Key (32 bytes, base64) that turns channel user ids into conversation keys. Or FRISTAD_HMAC_KEY_FILE. With neither key set and REDIS_URL unset, development keys are made in FRISTAD_DATA_DIR.",
     ),
     "FRISTAD_CONVERSATION_TTL_DAYS": (
         "30",
-        "Days without activity after which a conversation and its transcript expire.",
+        "Days without activity after which a conversation and its transcript expire (1 to 3650).",
     ),
     "FRISTAD_LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
 }
@@ -59,7 +60,7 @@ class Settings:
             locales_dir=Path(env.get("FRISTAD_LOCALES_DIR") or "locales"),
             encryption_keys=_secret(env, "FRISTAD_ENCRYPTION_KEYS"),
             hmac_key=_secret(env, "FRISTAD_HMAC_KEY"),
-            conversation_ttl_seconds=_positive_int(env, "FRISTAD_CONVERSATION_TTL_DAYS", 30) * DAY,
+            conversation_ttl_seconds=_days(env, "FRISTAD_CONVERSATION_TTL_DAYS", 30) * DAY,
             log_level=level,
         )
 
@@ -78,7 +79,7 @@ def _secret(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if not raw:
         return default
@@ -86,6 +87,6 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError as err:
         raise ConfigError(f"{name}={raw!r} is not a whole number") from err
-    if value <= 0:
-        raise ConfigError(f"{name} must be at least 1, got {value}")
+    if not 1 <= value <= MAX_DAYS:
+        raise ConfigError(f"{name} must be between 1 and {MAX_DAYS} days, got {value}")
     return value

@@ -29,10 +29,15 @@ class DialogueService:
         the winner left, so no update is lost.
         """
         key = incoming.conversation_key
+        existed = False
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 await asyncio.sleep(random.uniform(0, BACKOFF_STEP * attempt))  # noqa: S311 (not a secret)
             stored = await self.store.load(key)
+            if stored is None and existed:
+                # Forgotten while this turn ran: never bring the conversation back.
+                return ()
+            existed = stored is not None
             conversation = stored or self.engine.new_conversation(key, incoming.language_hint)
             step = self.engine.step(conversation, incoming)
             if step.forget:

@@ -11,7 +11,7 @@ from typing import Any
 
 from transitions import Machine
 
-from bot.core.conversation import Conversation, TranscriptEntry
+from bot.core.conversation import Conversation, Status, TranscriptEntry
 from bot.core.flow import Flow, State, normalize_text
 from bot.core.messages import (
     GLOBAL_CHOICE_PREFIX,
@@ -187,13 +187,15 @@ class CompiledFlow:
         self._machine.events[trigger].trigger(cursor)
         return cursor.state
 
-    def match_text(self, state: str, language: str, text: str) -> str | None:
+    def match_text(self, state: str, language: str, text: str, danger_only: bool = False) -> str | None:
         """The trigger free text stands for in a state, if any."""
         normalized = normalize_text(text)
         if not normalized:
             return None
         if (action := _longest_match(normalized, self._danger_words)) is not None:
             return global_trigger(action)
+        if danger_only:
+            return None
         option = _longest_match(normalized, self._option_words.get(state, ()))
         if option is None:
             option = _longest_match(normalized, self._labels(state, language))
@@ -255,17 +257,22 @@ class _Turn:
         state, language = conversation.state, conversation.language
         if incoming.text is not None and len(incoming.text) > MAX_TEXT_LENGTH:
             return self._step(self.compiled.say_with_choices(state, language, TOO_LONG))
+        waiting = conversation.status == "waiting"
         trigger: str | None = None
         if incoming.choice is not None:
             trigger = self._trigger_for_choice(incoming.choice)
         elif incoming.text is not None and incoming.text.strip():
             self.heard.append(TranscriptEntry("user", incoming.text))
-            trigger = self.compiled.match_text(state, language, incoming.text)
+            # While waiting for a person, text is for that person: only danger words act.
+            trigger = self.compiled.match_text(state, language, incoming.text, danger_only=waiting)
+        if self.is_new and trigger != global_trigger("danger"):
+            # A first conversation always begins with the safety check, unless in danger.
+            trigger = None
 
         if trigger is None:
             if self.is_new:
                 return self._enter(state, language)
-            if conversation.status == "waiting" and self.heard:
+            if waiting and self.heard:
                 return self._step(self.compiled.say_with_choices(state, language, HANDOFF_RECEIVED))
             return self._step(self.compiled.say_with_choices(state, language, NOT_UNDERSTOOD))
         if trigger == global_trigger("forget"):
@@ -300,14 +307,18 @@ class _Turn:
     def _enter(self, state_name: str, language: str) -> Step:
         state = self.flow.states[state_name]
         old = self.conversation
+        status: Status = "waiting" if state.is_terminal else "bot"
+        team = state.handoff
+        if state.danger and old.status == "waiting":
+            status, team = old.status, old.team  # in danger and waiting: keep the place in the queue
         self.conversation = Conversation(
             key=old.key,
             flow=old.flow,
             flow_version=old.flow_version,
             state=state_name,
             language=language,
-            status="waiting" if state.is_terminal else "bot",
-            team=state.handoff,
+            status=status,
+            team=team,
             danger=old.danger or state.danger,
             revision=old.revision,
         )

@@ -55,7 +55,9 @@ class Catalogue:
 
 def parse_catalogue(language: str, files: Iterable[CatalogueFile]) -> tuple[Catalogue, list[Problem]]:
     """Parse a language's .ftl files, collecting syntax problems with their lines."""
-    bundle = FluentBundle([language], use_isolating=True)
+    # Unicode isolation marks keep numbers whole inside right-to-left text; elsewhere they
+    # only get in the way of copying and tapping a phone number.
+    bundle = FluentBundle([language], use_isolating=language in RIGHT_TO_LEFT)
     variables: dict[str, frozenset[str]] = {}
     defined_in: dict[str, str] = {}
     problems: list[Problem] = []

@@ -25,15 +25,17 @@ engine-too-long = The message is too long. Please write a little shorter.
 
 ## Welcome and safety
 
-welcome = Hi! Here you can find out what help there is for violence in close relationships. You do not need to say who you are.
-safety-question = Before we start: can you write safely right now? Or can someone else see your phone or computer?
-option-can-talk = Yes, I can write
-option-not-safe = Someone can see
-safety-not-safe =
-    You can leave quickly whenever you want. In the web chat, press “Leave quickly”. In Telegram, write /exit and the chat is deleted.
+welcome = Hi! Here you can chat anonymously and find out what help there is. You do not need to say who you are.
+safety-question = Before we start: can you write safely right now, without anyone else seeing your screen?
+option-safe = Yes, it is safe
+option-not-safe = No, not safe
+safety-not-safe = Thank you for telling me. Your safety comes first. You may want to leave the chat now and come back when it is safe. You can also continue, if you want.
+quick-exit =
+    If someone comes, you can leave quickly. In the web chat, press “Leave quickly”. In Telegram, write /exit. Then the messages from the last two days are deleted. Older messages you delete yourself on the phone.
 
     You can also write “delete my data”. Then everything about the conversation is deleted from our server.
-safety-limits = A quick exit cannot hide everything. The browser history of your visit may remain. And it cannot protect against spyware on the phone.
+
+    A quick exit cannot hide everything. The browser history can show that you visited the page, and it does not protect against spyware on the phone.
 option-continue = I want to continue
 
 ## Who are you?
@@ -58,21 +60,23 @@ exposed-intro =
 support-lines =
     Kvinnofridslinjen, a national support line for women: { $kvinnofridslinjen }, day and night. Free, and it does not show on the phone bill.
 
-    Stödlinjen för män, a support line for men: { $stodlinjen_man }, every day 07–21.
+    Stödlinjen för män, a support line for men: { $stodlinjen_man }, every day { $stodlinjen_man_hours }.
 
-    Stödlinjen för transpersoner, a support line for trans people: { $stodlinjen_trans }, every day 11–19.
+    Stödlinjen för transpersoner, a support line for trans people: { $stodlinjen_trans }, every day { $stodlinjen_trans_hours }.
 
 uses-violence-intro =
     It is good that you are looking for help. Violence is a choice, and it is possible to stop.
 
-    ATV (Alternativ till våld, “alternative to violence”) and Välj att sluta help people who want to stop. The help is voluntary. It also protects children in the family.
-valj-att-sluta = Välj att sluta, a national support line: { $valj_att_sluta }, weekdays during office hours. At other times you can leave a message.
+    ATV (Alternativ till våld, “alternative to violence”) and Välj att sluta help people who want to stop. The help is voluntary, and it also protects children in the family.
+
+    The staff have a duty of confidentiality, but the law has exceptions, for example when a child is being harmed.
+valj-att-sluta = Välj att sluta, a support line for people who want to stop: { $valj_att_sluta }, weekdays during office hours. At other times you can leave a message.
 
 worried-intro =
     It is good that you care. You can show that you are there, without pushing.
 
     If someone is in danger now: call { $emergency }.
-worried-lines = Kvinnofridslinjen, a national support line, also answers relatives and friends: { $kvinnofridslinjen }, day and night.
+worried-lines = Kvinnofridslinjen, a national support line, also answers relatives: { $kvinnofridslinjen }, day and night.
 
 professional-intro = Social services (socialtjänsten) can give you advice, even without you saying who it is about. Call the municipality's switchboard and ask for social services.
 professional-lines = Kvinnofridslinjen, a national support line, also answers professionals: { $kvinnofridslinjen }, day and night.
@@ -110,11 +114,15 @@ help-text =
 
     If you are in danger now: call { $emergency }.
 handoff-waiting =
-    You are now in the queue to talk to a person from social services. You can stay anonymous. It may take a while before someone answers.
+    You are now in the queue to talk to a person from social services. You can stay anonymous. It may take a while before someone answers, especially in the evening and at night.
+
+    Good to know: if a child is being harmed, social services must act.
 
     If you are in danger now: call { $emergency }.
 handoff-waiting-atv =
-    You are now in the queue to talk to someone from ATV. You can stay anonymous. It may take a while before someone answers.
+    You are now in the queue to talk to someone from ATV. You can stay anonymous. It may take a while before someone answers, especially in the evening and at night.
+
+    Good to know: if a child is being harmed, social services must act.
 
     If someone is in danger now: call { $emergency }.
 option-leave-queue = Leave the queue

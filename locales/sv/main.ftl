@@ -25,15 +25,17 @@ engine-too-long = Meddelandet är för långt. Skriv gärna lite kortare.
 
 ## Välkommen och säkerhet
 
-welcome = Hej! Här kan du få veta vilken hjälp som finns vid våld i nära relationer. Du behöver inte säga vem du är.
-safety-question = Innan vi börjar: kan du skriva säkert just nu? Eller kan någon annan se din telefon eller dator?
-option-can-talk = Ja, jag kan skriva
-option-not-safe = Någon kan se
-safety-not-safe =
-    Du kan lämna snabbt när du vill. I webbchatten trycker du på ”Lämna snabbt”. I Telegram skriver du /exit, då raderas chatten.
+welcome = Hej! Här kan du chatta anonymt och få veta vilken hjälp som finns. Du behöver inte säga vem du är.
+safety-question = Innan vi börjar: kan du skriva säkert just nu, utan att någon annan ser din skärm?
+option-safe = Ja, det är säkert
+option-not-safe = Nej, inte säkert
+safety-not-safe = Tack för att du säger det. Din säkerhet går först. Lämna gärna chatten nu och kom tillbaka när det är säkert. Du kan också fortsätta, om du vill.
+quick-exit =
+    Om någon kommer kan du lämna snabbt. I webbchatten trycker du på ”Lämna snabbt”. I Telegram skriver du /exit. Då raderas meddelandena från de senaste två dygnen. Äldre meddelanden raderar du själv i telefonen.
 
     Du kan också skriva ”radera mina uppgifter”. Då raderas allt om samtalet från vår server.
-safety-limits = Snabb utgång kan inte dölja allt. Webbhistoriken om att du besökt sidan kan finnas kvar. Och den kan inte skydda mot spionprogram i telefonen.
+
+    Snabb utgång kan inte dölja allt. Webbhistoriken kan visa att du besökt sidan, och den skyddar inte mot spionprogram i telefonen.
 option-continue = Jag vill fortsätta
 
 ## Vem är du?
@@ -58,14 +60,16 @@ exposed-intro =
 support-lines =
     Kvinnofridslinjen, för kvinnor: { $kvinnofridslinjen }, dygnet runt. Gratis, och syns inte på telefonräkningen.
 
-    Stödlinjen för män: { $stodlinjen_man }, alla dagar kl. 07–21.
+    Stödlinjen för män: { $stodlinjen_man }, alla dagar kl. { $stodlinjen_man_hours }.
 
-    Stödlinjen för transpersoner: { $stodlinjen_trans }, alla dagar kl. 11–19.
+    Stödlinjen för transpersoner: { $stodlinjen_trans }, alla dagar kl. { $stodlinjen_trans_hours }.
 
 uses-violence-intro =
     Det är bra att du söker hjälp. Våld är ett val, och det går att sluta.
 
-    ATV (Alternativ till våld) och Välj att sluta hjälper dig som vill sluta. Hjälpen är frivillig. Den skyddar också barn i familjen.
+    ATV (Alternativ till våld) och Välj att sluta hjälper dig som vill sluta. Hjälpen är frivillig, och den skyddar också barn i familjen.
+
+    Personalen har tystnadsplikt, men lagen har undantag, till exempel när ett barn far illa.
 valj-att-sluta = Välj att sluta: { $valj_att_sluta }, vardagar på kontorstid. Andra tider kan du lämna ett meddelande.
 
 worried-intro =
@@ -110,11 +114,15 @@ help-text =
 
     Om du är i fara nu: ring { $emergency }.
 handoff-waiting =
-    Du står nu i kö för att prata med en person från socialtjänsten. Du kan vara anonym. Det kan ta en stund innan någon svarar.
+    Du står nu i kö för att prata med en person från socialtjänsten. Du kan vara anonym. Det kan ta en stund innan någon svarar, särskilt på kvällar och nätter.
+
+    Bra att veta: om ett barn far illa måste socialtjänsten agera.
 
     Om du är i fara nu: ring { $emergency }.
 handoff-waiting-atv =
-    Du står nu i kö för att prata med någon från ATV. Du kan vara anonym. Det kan ta en stund innan någon svarar.
+    Du står nu i kö för att prata med någon från ATV. Du kan vara anonym. Det kan ta en stund innan någon svarar, särskilt på kvällar och nätter.
+
+    Bra att veta: om ett barn far illa måste socialtjänsten agera.
 
     Om någon är i fara nu: ring { $emergency }.
 option-leave-queue = Lämna kön

@@ -41,6 +41,8 @@ def test_tampered_values_and_unknown_keys_are_refused() -> None:
     sealed[-1] ^= 1
     with pytest.raises(DecryptionError):
         encryptor.decrypt(bytes(sealed), b"a")
+    with pytest.raises(DecryptionError):
+        encryptor.decrypt(b"k1$short", b"a")
     other = Encryptor("k9", {"k9": os.urandom(32)})
     with pytest.raises(DecryptionError, match="unknown key id"):
         other.decrypt(encryptor.encrypt(b"secret", b"a"), b"a")

@@ -94,7 +94,9 @@ def test_run_refuses_an_invalid_flow_and_says_why(tmp_path: Path) -> None:
         ({**key_env(), "FRISTAD_HMAC_KEY": "c2hvcnQ="}, "FRISTAD_HMAC_KEY must be 32 bytes"),
         ({**key_env(), "FRISTAD_ENCRYPTION_KEYS": "k1"}, "must look like 'id:base64key"),
         ({"FRISTAD_CONVERSATION_TTL_DAYS": "a month"}, "is not a whole number"),
-        ({"FRISTAD_CONVERSATION_TTL_DAYS": "0"}, "must be at least 1"),
+        ({"FRISTAD_CONVERSATION_TTL_DAYS": "0"}, "must be between 1 and 3650 days"),
+        ({"FRISTAD_CONVERSATION_TTL_DAYS": "99999999"}, "must be between 1 and 3650 days"),
+        ({"REDIS_URL": "redis://127.0.0.1:1/0"}, "REDIS_URL is set but no keys are"),
         ({"FRISTAD_LOG_LEVEL": "LOUD"}, "is not a log level"),
         ({"FRISTAD_HMAC_KEY_FILE": "/nonexistent/key"}, "FRISTAD_HMAC_KEY_FILE cannot be read"),
     ],
@@ -112,15 +114,15 @@ async def test_chat_can_be_scripted_through_a_pipe(
     redis_server: RedisServerProcess, redis: Redis, tmp_path: Path
 ) -> None:
     env = environment(REDIS_URL=redis_server.url, FRISTAD_DATA_DIR=str(tmp_path), **key_env())
-    result = fristad("chat", env=env, stdin="1\n1\nhan har en kniv\n/language\n2\n")
+    result = fristad("chat", env=env, stdin="1\n1\n1\nhan har en kniv\n/language\n2\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Innan vi börjar: kan du skriva säkert just nu?" in out
-    assert "  1) Ja, jag kan skriva" in out
-    assert "Det som händer dig är inte ditt fel." in out  # 1, then 1: "I am being hurt"
+    assert "Innan vi börjar: kan du skriva säkert just nu" in out
+    assert "  1) Ja, det är säkert" in out
+    assert "Om någon kommer kan du lämna snabbt." in out  # 1: it is safe; quick exit explained
+    assert "Det som händer dig är inte ditt fel." in out  # 1: continue, 1: "I am being hurt"
     assert "Ring 112 nu om du är i fara" in out  # danger words
     assert "Say the name of your language in Swedish or English" in out  # after switching to English
-    assert "\u2068" not in out
     # The trial conversation is deleted when the chat ends.
     assert await redis.keys("*") == []
 
@@ -129,4 +131,4 @@ def test_chat_starts_in_the_language_asked_for(redis_server: RedisServerProcess,
     env = environment(REDIS_URL=redis_server.url, FRISTAD_DATA_DIR=str(tmp_path), **key_env())
     result = fristad("chat", "--lang", "en", env=env, stdin="/quit\n")
     assert result.returncode == 0, result.stderr
-    assert "Before we start: can you write safely right now?" in result.stdout
+    assert "Before we start: can you write safely right now" in result.stdout

@@ -89,4 +89,4 @@ async def test_two_worker_processes_on_one_conversation_lose_no_update(
     # The state hash holds no text, so it is read directly.
     state = await redis.hgetall("fristad:conv:{race}:state")  # type: ignore[misc]
     assert json.loads(state[b"data"])["state"] == f"s{2 * TURNS_PER_WORKER}"
-    assert state[b"rev"] == str(2 * TURNS_PER_WORKER).encode()
+    assert state[b"rev"] == str(2 + 2 * TURNS_PER_WORKER).encode()  # two hellos, then the turns

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 
 import pytest
 from redis.asyncio import Redis
 
 from bot.adapters.conversation_store import RedisConversationStore
+from bot.adapters.crypto import Encryptor
+from bot.core.conversation import Conversation, TranscriptEntry
 from bot.core.dialogue import DialogueService
 from bot.core.engine import Engine
 from bot.core.flow import Flow
 from bot.core.messages import Incoming, Reply
+from tests.conftest import TTL_SECONDS
 
 LANGUAGES = ("sv", "en")
 
@@ -84,7 +88,9 @@ async def test_every_option_and_global_action_of_every_state_in_each_language(
         stored = await store.load(key)
         assert stored is not None
         assert stored.state == target
-        assert stored.status == ("waiting" if flow.states[target].is_terminal else "bot")
+        # Danger keeps a waiting person's place in the queue; every other way out leaves it.
+        keeps_place = flow.states[target].danger and flow.states[source].is_terminal
+        assert stored.status == ("waiting" if flow.states[target].is_terminal or keeps_place else "bot")
         if flow.states[target].danger:
             assert stored.danger
 
@@ -117,7 +123,8 @@ async def test_a_scripted_conversation_by_free_text(
     first = await dialogue.handle(Incoming(key, text="hej", language_hint="sv-SE"))
     assert first[0].text.startswith("Hej!")
     script = [
-        ("ja", "who_are_you"),
+        ("ja", "safe"),
+        ("fortsätt", "who_are_you"),
         ("jag oroar mig för min syster", "worried"),
         ("vad är skyddat boende?", "sheltered_housing"),
         ("asdfgh", "sheltered_housing"),  # not understood: the state stays
@@ -139,3 +146,20 @@ async def test_a_scripted_conversation_by_free_text(
     said = [r.text for r in transcript if r.speaker == "user"]
     assert said == ["hej", *(text for text, _ in script)]
     assert any("112" in r.text for r in transcript if r.speaker == "bot")
+
+
+class ForgetDuringTurn(RedisConversationStore):
+    """The real store, where "forget me" arrives between a turn's load and its save."""
+
+    async def save(self, conversation: Conversation, transcript: Sequence[TranscriptEntry]) -> bool:
+        await self.forget(conversation.key)
+        return await super().save(conversation, transcript)
+
+
+async def test_a_turn_running_while_the_person_forgets_does_not_bring_anything_back(
+    dialogue: DialogueService, store: RedisConversationStore, redis: Redis, encryptor: Encryptor
+) -> None:
+    await dialogue.handle(Incoming("k", language_hint="sv"))
+    racing = DialogueService(dialogue.engine, ForgetDuringTurn(redis, encryptor, TTL_SECONDS))
+    assert await racing.handle(Incoming("k", text="han slog mig igår")) == ()
+    assert await redis.keys("*") == []

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
+import transitions
 
 from bot.core.conversation import Conversation
 from bot.core.engine import MAX_TEXT_LENGTH, Engine, Step
@@ -30,7 +32,7 @@ def start(engine: Engine, hint: str | None = "sv") -> Conversation:
 def test_a_new_conversation_says_the_start_state_in_the_hinted_language(engine: Engine) -> None:
     conversation = engine.new_conversation("k", "en-US,en;q=0.9")
     step = engine.step(conversation, Incoming("k", text="hi"))
-    assert [r.text for r in step.replies] == ["Hello", "Pick one of \u20682\u2069"]
+    assert [r.text for r in step.replies] == ["Hello", "Pick one of 2"]
     assert [o.label for o in step.replies[-1].options] == ["ATV", "Other"]
     assert [o.label for o in step.replies[-1].actions] == ["I am in danger now"]
     assert step.replies[0].options == ()  # buttons go with the last bubble only
@@ -38,7 +40,7 @@ def test_a_new_conversation_says_the_start_state_in_the_hinted_language(engine: 
     assert [(e.speaker, e.text) for e in step.transcript] == [
         ("user", "hi"),
         ("bot", "Hello"),
-        ("bot", "Pick one of \u20682\u2069"),
+        ("bot", "Pick one of 2"),
     ]
 
 
@@ -85,7 +87,7 @@ def test_danger_words_in_any_language_lead_to_the_emergency_state_from_anywhere(
     step = engine.step(conversation, Incoming("k", text=text))
     assert step.conversation.state == "danger"
     assert step.conversation.danger is True
-    assert step.replies[0].text == "Ring \u2068112\u2069"
+    assert step.replies[0].text == "Ring 112"
 
 
 def test_danger_words_work_in_the_very_first_message(engine: Engine) -> None:
@@ -140,6 +142,42 @@ def test_handoff_marks_the_conversation_waiting_for_the_team(engine: Engine) -> 
     assert (left.conversation.status, left.conversation.team) == ("bot", None)
 
 
+@pytest.mark.parametrize("text", ["börja om", "hjälp", "ATV", "English", "glöm mig"])
+def test_while_waiting_for_a_person_text_is_kept_for_that_person(engine: Engine, text: str) -> None:
+    waiting = stored(engine.step(start(engine), Incoming("k", choice="global:person")))
+    step = engine.step(waiting, Incoming("k", text=text))
+    assert step.replies[0].text == "Sparat"
+    assert (step.conversation.state, step.conversation.status, step.conversation.language) == (
+        "person",
+        "waiting",
+        "sv",
+    )
+    assert not step.forget
+
+
+def test_danger_while_waiting_gives_the_emergency_guidance_and_keeps_the_place(engine: Engine) -> None:
+    waiting = stored(engine.step(start(engine), Incoming("k", choice="global:person")))
+    step = engine.step(waiting, Incoming("k", text="han har en kniv"))
+    assert step.replies[0].text == "Ring 112"
+    assert (step.conversation.status, step.conversation.team, step.conversation.danger) == (
+        "waiting",
+        "support",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "incoming",
+    [Incoming("k", text="människa"), Incoming("k", choice="global:person"), Incoming("k", choice="atv")],
+)
+def test_a_new_conversation_begins_with_the_start_state_whatever_is_asked(
+    engine: Engine, incoming: Incoming
+) -> None:
+    step = engine.step(engine.new_conversation("k", "sv"), incoming)
+    assert step.conversation.state == "start"
+    assert step.replies[0].text == "Hej"
+
+
 def test_a_too_long_message_is_refused_kindly_and_not_recorded(engine: Engine) -> None:
     step = engine.step(start(engine), Incoming("k", text="x" * (MAX_TEXT_LENGTH + 1)))
     assert step.replies[0].text == "För långt"
@@ -155,9 +193,21 @@ def test_a_conversation_in_a_state_the_flow_no_longer_has_starts_over(engine: En
     assert step.replies[-1].options  # the person sees where they are and what to do
 
 
-def test_one_machine_serves_every_conversation(engine: Engine) -> None:
-    machine = engine.entry._machine
-    for i in range(20):
-        engine.step(start(engine), Incoming(f"k{i}", choice="atv"))
-    assert engine.entry._machine is machine
-    assert machine.models == []  # no conversation is attached to the shared machine
+def test_machines_are_built_once_per_flow_never_per_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    built = []
+    real_init = transitions.Machine.__init__
+
+    def counting_init(machine: transitions.Machine, *args: Any, **kwargs: Any) -> None:
+        built.append(machine)
+        real_init(machine, *args, **kwargs)
+
+    monkeypatch.setattr(transitions.Machine, "__init__", counting_init)
+    engine = tiny_engine()
+    assert len(built) == 1
+    for i in range(50):
+        conversation = stored(engine.step(engine.new_conversation(f"k{i}", "sv"), Incoming(f"k{i}")))
+        for choice in ("atv", "back", "other", "global:danger"):
+            conversation = stored(engine.step(conversation, Incoming(f"k{i}", choice=choice)))
+        assert conversation.state == "danger"
+    assert len(built) == 1
+    assert built[0].models == []  # no conversation is attached to the shared machine

@@ -38,8 +38,13 @@ def test_swedish_is_listed_first_and_arabic_is_right_to_left(translator: Transla
     assert translator.direction("sv") == "ltr"
 
 
-def test_variables_are_filled_in(translator: Translator) -> None:
-    assert translator.format("en", "call-emergency", {"emergency": "112"}) == "Call \u2068112\u2069"
+def test_variables_are_filled_in_and_isolated_only_in_right_to_left_text(translator: Translator) -> None:
+    assert translator.format("en", "call-emergency", {"emergency": "112"}) == "Call 112"
+    # In Arabic the number keeps its left-to-right order inside the right-to-left sentence.
+    assert (
+        translator.format("ar", "call-emergency", {"emergency": "020-50 50 50"})
+        == "اتصل بـ \u2068020-50 50 50\u2069"
+    )
 
 
 def test_a_message_missing_in_a_language_falls_back_to_swedish_then_english() -> None:

@@ -1,5 +1,6 @@
-"""A separate worker process for the concurrency test: from a given moment, sends
-"next" to one conversation N times through its own runtime (own Redis connections).
+"""A separate worker process for the concurrency test: says hello to one conversation,
+then from a given moment sends "next" N times, through its own runtime (own Redis
+connections).
 
 Usage: python -m tests.helpers.turn_worker CONVERSATION_KEY TURNS START_AT
 with REDIS_URL, the keys and FRISTAD_FLOWS_DIR / FRISTAD_LOCALES_DIR in the environment.
@@ -22,6 +23,9 @@ async def work(key: str, turns: int, start_at: float) -> None:
     settings = Settings.from_env(os.environ)
     content = load_content(settings.flows_dir, settings.locales_dir)
     async with open_runtime(settings, content) as runtime:
+        # The first message of a conversation only says the start state; after it, every
+        # "next" moves one state on.
+        await runtime.dialogue.handle(Incoming(key))
         await asyncio.sleep(max(0.0, start_at - time.time()))
         for _ in range(turns):
             await runtime.dialogue.handle(Incoming(key, choice="next"))
