@@ -118,13 +118,13 @@ class CompiledFlow:
             s.name: [(w, o.id) for o in s.options for words in o.keywords.values() for w in words]
             for s in flow.states.values()
         }
-        self._label_words: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._language_words = [
             (normalize_text(translator.format(lang, LANGUAGE_NAME_ID)), lang) for lang in translator.languages
         ]
         self._say_state = lru_cache(maxsize=None)(self._render_state)
         self._say_with_choices = lru_cache(maxsize=None)(self._render_with_choices)
         self._language_menu = lru_cache(maxsize=None)(self._render_language_menu)
+        self._labels = lru_cache(maxsize=None)(self._label_words)
 
     # What the bot says depends only on the flow version, the state and the language
     # (variables are the flow's own), so each bubble is made once and then shared.
@@ -207,13 +207,9 @@ class CompiledFlow:
             return f"{LANGUAGE_CHOICE_PREFIX}{lang}"
         return None
 
-    def _labels(self, state: str, language: str) -> list[tuple[str, str]]:
-        cached = self._label_words.get((state, language))
-        if cached is None:
-            options = self.flow.states[state].options
-            cached = [(normalize_text(self._translator.format(language, o.label)), o.id) for o in options]
-            self._label_words[(state, language)] = cached
-        return cached
+    def _label_words(self, state: str, language: str) -> list[tuple[str, str]]:
+        """A typed button label counts as choosing it."""
+        return [(normalize_text(self.text(language, o.label)), o.id) for o in self.flow.states[state].options]
 
 
 class Engine:
