@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from bot.core.flow import normalize_text, parse_flow
-from tests.helpers.content import TINY_FLOW
+from bot.core.validation import check_flows
+from tests.helpers.content import ROOT, TINY_FLOW
 
 
 def problems_of(text: str) -> list[str]:
@@ -80,3 +81,13 @@ def test_normalize_text_folds_case_punctuation_and_width() -> None:
     assert normalize_text("  HAN är HÄR!!  ") == "han är här"
     assert normalize_text("Ｋｎｉｖ?") == "kniv"
     assert normalize_text("…") == ""
+
+
+def test_the_example_in_the_flow_documentation_is_a_valid_flow() -> None:
+    text = (ROOT / "docs" / "flows.md").read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    flow, problems = parse_flow(yaml.safe_load(example), "docs/flows.md", "v1")
+    assert problems == []
+    assert flow is not None
+    assert check_flows([flow]) == []
+    assert flow.states["atv"].say[1].vars == {"hours": "08–16"}
