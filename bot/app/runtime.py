@@ -31,12 +31,6 @@ class Runtime:
     dialogue: DialogueService
 
 
-def embedded_redis(settings: Settings) -> RedisServerProcess:
-    return RedisServerProcess(
-        settings.data_dir / "redis", unix_socket=settings.data_dir.absolute() / "redis.sock"
-    )
-
-
 @asynccontextmanager
 async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Runtime]:
     """Keys, Redis (the embedded one when REDIS_URL is unset), engine and services."""
@@ -46,7 +40,8 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     embedded: RedisServerProcess | None = None
     url = settings.redis_url
     if url is None:
-        embedded = embedded_redis(settings)
+        data = settings.data_dir.absolute()
+        embedded = RedisServerProcess(data / "redis", unix_socket=data / "redis.sock")
         url = embedded.url
         started = await asyncio.to_thread(embedded.start)
         log.info("embedded Redis %s", "started" if started else "already running, shared")

@@ -50,17 +50,21 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
-        level = env.get("FRISTAD_LOG_LEVEL", "INFO").upper()
+        # Defaults are the field defaults above, stated once.
+        level = (env.get("FRISTAD_LOG_LEVEL") or cls.log_level).upper()
         if level not in logging.getLevelNamesMapping():
             raise ConfigError(f"FRISTAD_LOG_LEVEL={level!r} is not a log level")
         return cls(
             redis_url=env.get("REDIS_URL") or None,
-            data_dir=Path(env.get("FRISTAD_DATA_DIR") or "var"),
-            flows_dir=Path(env.get("FRISTAD_FLOWS_DIR") or "flows"),
-            locales_dir=Path(env.get("FRISTAD_LOCALES_DIR") or "locales"),
+            data_dir=Path(env.get("FRISTAD_DATA_DIR") or cls.data_dir),
+            flows_dir=Path(env.get("FRISTAD_FLOWS_DIR") or cls.flows_dir),
+            locales_dir=Path(env.get("FRISTAD_LOCALES_DIR") or cls.locales_dir),
             encryption_keys=_secret(env, "FRISTAD_ENCRYPTION_KEYS"),
             hmac_key=_secret(env, "FRISTAD_HMAC_KEY"),
-            conversation_ttl_seconds=_days(env, "FRISTAD_CONVERSATION_TTL_DAYS", 30) * DAY,
+            conversation_ttl_seconds=_days(
+                env, "FRISTAD_CONVERSATION_TTL_DAYS", cls.conversation_ttl_seconds // DAY
+            )
+            * DAY,
             log_level=level,
         )
 
