@@ -252,6 +252,8 @@ class _Turn:
         conversation = self.conversation
         state, language = conversation.state, conversation.language
         if incoming.text is not None and len(incoming.text) > MAX_TEXT_LENGTH:
+            if self.is_new:
+                return self._enter(state, language)  # the safety check first, as always
             return self._step(self.compiled.say_with_choices(state, language, TOO_LONG))
         waiting = conversation.status == "waiting"
         trigger: str | None = None

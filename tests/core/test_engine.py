@@ -211,3 +211,9 @@ def test_machines_are_built_once_per_flow_never_per_message(monkeypatch: pytest.
         assert conversation.state == "danger"
     assert len(built) == 1
     assert built[0].models == []  # no conversation is attached to the shared machine
+
+
+def test_a_too_long_first_message_still_gets_the_safety_check_first(engine: Engine) -> None:
+    step = engine.step(engine.new_conversation("k", "sv"), Incoming("k", text="x" * (MAX_TEXT_LENGTH + 1)))
+    assert [r.text for r in step.replies] == ["Hej", "Välj ett av 2"]
+    assert all(e.speaker == "bot" for e in step.transcript)
