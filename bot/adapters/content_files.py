@@ -1,16 +1,19 @@
-"""Reads the shipped content (flows/*.yaml, locales/<lang>/*.ftl) and checks it whole."""
+"""Reads the content (flows/*.yaml, locales/<lang>/*.ftl and the deployment's local
+numbers) and checks it whole."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from bot.core.flow import LANGUAGE, Flow, parse_flow
+from bot.core.local_numbers import LocalNumbers, parse_local_numbers
 from bot.core.translator import Catalogue, CatalogueFile, parse_catalogue
-from bot.core.validation import Coverage, check_catalogues, check_flows, coverage
+from bot.core.validation import Coverage, check_catalogues, check_flows, check_keywords, coverage
 from bot.errors import ContentError, Problem
 
 
@@ -18,6 +21,7 @@ from bot.errors import ContentError, Problem
 class Content:
     flows: list[Flow] = field(default_factory=list)
     catalogues: dict[str, Catalogue] = field(default_factory=dict)
+    local_numbers: LocalNumbers = field(default_factory=LocalNumbers)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -30,7 +34,7 @@ class Content:
         return self
 
 
-def load_content(flows_dir: Path, locales_dir: Path) -> Content:
+def load_content(flows_dir: Path, locales_dir: Path, local_numbers_file: Path | None = None) -> Content:
     """Load and check everything; problems are collected, never raised, so that one
     run reports all of them."""
     content = Content()
@@ -60,23 +64,44 @@ def load_content(flows_dir: Path, locales_dir: Path) -> Content:
             content.problems += problems
             content.catalogues[folder.name] = catalogue
     content.problems += check_catalogues(content.flows, content.catalogues)
+    content.problems += check_keywords(content.flows, content.catalogues)
+    if local_numbers_file is not None:
+        data, problems = _read_yaml(local_numbers_file)
+        content.problems += problems
+        if not problems:
+            content.local_numbers, problems = parse_local_numbers(
+                data, str(local_numbers_file), content.flows
+            )
+            content.problems += problems
     return content
 
 
 def _read_flow(path: Path) -> tuple[Flow | None, list[Problem]]:
-    name = str(path)
     try:
         raw = path.read_bytes()
-        data = yaml.safe_load(raw)
     except OSError as err:
-        return None, [Problem(name, "", f"cannot be read: {err.strerror}")]
+        return None, [Problem(str(path), "", f"cannot be read: {err.strerror}")]
+    data, problems = _parse_yaml(raw, str(path))
+    if problems:
+        return None, problems
+    return parse_flow(data, str(path), hashlib.sha256(raw).hexdigest()[:12])
+
+
+def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    try:
+        return _parse_yaml(path.read_bytes(), str(path))
+    except OSError as err:
+        return None, [Problem(str(path), "", f"cannot be read: {err.strerror}")]
+
+
+def _parse_yaml(raw: bytes, name: str) -> tuple[Any, list[Problem]]:
+    try:
+        return yaml.safe_load(raw), []
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(err, "problem", None) or "is not valid YAML"
         return None, [Problem(name, where, f"YAML syntax error: {reason}")]
-    version = hashlib.sha256(raw).hexdigest()[:12]
-    return parse_flow(data, name, version)
 
 
 def _read_catalogue_file(path: Path, problems: list[Problem]) -> CatalogueFile | None:

@@ -66,6 +66,7 @@ class RedisConversationStore:
                 status=cast(Status, data["status"]),
                 team=data["team"],
                 danger=data["danger"],
+                municipality=data.get("mun"),
                 revision=int(fields[b"rev"]),
             )
         except (ValueError, KeyError, TypeError) as err:
@@ -82,6 +83,7 @@ class RedisConversationStore:
                 "status": conversation.status,
                 "team": conversation.team,
                 "danger": conversation.danger,
+                "mun": conversation.municipality,
             },
             separators=(",", ":"),
         )

@@ -38,9 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(os.environ)
         configure_logging(settings.log_level)
         if args.command == "check":
-            content = load_content(args.flows or settings.flows_dir, args.locales or settings.locales_dir)
+            content = load_content(
+                args.flows or settings.flows_dir,
+                args.locales or settings.locales_dir,
+                settings.local_numbers_file,
+            )
             return report(content)
-        content = load_content(settings.flows_dir, settings.locales_dir)
+        content = load_content(settings.flows_dir, settings.locales_dir, settings.local_numbers_file)
         if content.problems:
             print("Fristad cannot start: the content is invalid.", file=sys.stderr)
             report(content, out=sys.stderr)
@@ -66,7 +70,13 @@ def report(content: Content, out: TextIO | None = None) -> int:
         print(f"\n{'language':<10}{'messages':>10}{'missing':>10}{'coverage':>10}", file=stream)
         for row in content.coverage:
             print(f"{row.language:<10}{row.messages:>10}{row.missing:>10}{row.percent:>9.1f}%", file=stream)
-    flows = ", ".join(f"{f.id} ({len(f.states)} states)" for f in content.flows) or "none"
+    flows = (
+        ", ".join(
+            f"{f.id} ({len(f.states)} states, {len({ref.id for _, ref in f.message_refs()})} messages)"
+            for f in content.flows
+        )
+        or "none"
+    )
     verdict = "OK" if not content.problems else f"{len(content.problems)} problem(s)"
     print(f"\nflows: {flows}\n{verdict}", file=stream)
     return 0 if not content.problems else 1

@@ -36,7 +36,7 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     """Keys, Redis (the embedded one when REDIS_URL is unset), engine and services."""
     content.require_valid()
     keys = load_keys(settings)
-    engine = Engine(content.flows, Translator(content.catalogues))
+    engine = Engine(content.flows, Translator(content.catalogues), content.local_numbers)
     embedded: RedisServerProcess | None = None
     url = settings.redis_url
     if url is None:

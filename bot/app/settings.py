@@ -21,6 +21,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "FRISTAD_DATA_DIR": ("./var", "Folder for the embedded Redis and the development keys."),
     "FRISTAD_FLOWS_DIR": ("./flows", "Folder of the flow files (*.yaml)."),
     "FRISTAD_LOCALES_DIR": ("./locales", "Folder of the catalogues, one sub-folder per language."),
+    "FRISTAD_LOCAL_NUMBERS_FILE": (
+        "(unset)",
+        "YAML file of this deployment's local phone numbers per municipality (example: docs/local-numbers.example.yaml). Unset or empty numbers: the bot gives the general route.",
+    ),
     "FRISTAD_ENCRYPTION_KEYS": (
         "(unset)",
         "Encryption keys, 'id:base64key,...', newest (current) first; each key 32 bytes. Or FRISTAD_ENCRYPTION_KEYS_FILE: a file holding the same.",
@@ -43,6 +47,7 @@ class Settings:
     data_dir: Path = Path("var")
     flows_dir: Path = Path("flows")
     locales_dir: Path = Path("locales")
+    local_numbers_file: Path | None = None
     encryption_keys: str | None = None
     hmac_key: str | None = None
     conversation_ttl_seconds: int = 30 * DAY
@@ -59,6 +64,7 @@ class Settings:
             data_dir=Path(env.get("FRISTAD_DATA_DIR") or cls.data_dir),
             flows_dir=Path(env.get("FRISTAD_FLOWS_DIR") or cls.flows_dir),
             locales_dir=Path(env.get("FRISTAD_LOCALES_DIR") or cls.locales_dir),
+            local_numbers_file=Path(path) if (path := env.get("FRISTAD_LOCAL_NUMBERS_FILE")) else None,
             encryption_keys=_secret(env, "FRISTAD_ENCRYPTION_KEYS"),
             hmac_key=_secret(env, "FRISTAD_HMAC_KEY"),
             conversation_ttl_seconds=_days(

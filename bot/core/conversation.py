@@ -20,6 +20,7 @@ class Conversation:
     status: Status = "bot"
     team: str | None = None
     danger: bool = False
+    municipality: str | None = None  # where the person said they live, if they did
     # Compare-and-set counter: 0 means not stored yet; each saved turn adds one.
     revision: int = 0
 

@@ -12,7 +12,8 @@ from typing import Any
 from transitions import Machine
 
 from bot.core.conversation import Conversation, Status, TranscriptEntry
-from bot.core.flow import Flow, State, normalize_text
+from bot.core.flow import Flow, MessageRef, State, normalize_text
+from bot.core.local_numbers import LocalNumbers
 from bot.core.messages import (
     GLOBAL_CHOICE_PREFIX,
     LANGUAGE_CHOICE_PREFIX,
@@ -60,8 +61,11 @@ class _Cursor:
         self.state = state
 
 
+OPTION_PREFIX = "choose:"
+
+
 def option_trigger(option_id: str) -> str:
-    return f"choose:{option_id}"
+    return f"{OPTION_PREFIX}{option_id}"
 
 
 def global_trigger(action: str) -> str:
@@ -96,9 +100,10 @@ def _longest_match(text: str, phrases: Iterable[tuple[str, str]]) -> str | None:
 class CompiledFlow:
     """A validated flow with its state machine and keyword indexes, built once."""
 
-    def __init__(self, flow: Flow, translator: Translator) -> None:
+    def __init__(self, flow: Flow, translator: Translator, local_numbers: LocalNumbers) -> None:
         self.flow = flow
         self._translator = translator
+        self._local_numbers = local_numbers
         states, transitions = machine_spec(flow)
         self._machine = Machine(
             model=None,
@@ -114,6 +119,9 @@ class CompiledFlow:
         self._action_words = [
             (w, a.name) for a in actions.values() for words in a.keywords.values() for w in words
         ]
+        self._municipality_of = {
+            (s.name, o.id): o.municipality for s in flow.states.values() for o in s.options if o.municipality
+        }
         self._option_words = {
             s.name: [(w, o.id) for o in s.options for words in o.keywords.values() for w in words]
             for s in flow.states.values()
@@ -126,8 +134,8 @@ class CompiledFlow:
         self._language_menu = lru_cache(maxsize=None)(self._render_language_menu)
         self._labels = lru_cache(maxsize=None)(self._label_words)
 
-    # What the bot says depends only on the flow version, the state and the language
-    # (variables are the flow's own), so each bubble is made once and then shared.
+    # What the bot says depends only on the flow version, the state, the language and the
+    # municipality (which local numbers apply), so each bubble is made once and then shared.
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -137,8 +145,11 @@ class CompiledFlow:
         args = {**self.flow.variables, **extra} if extra else self.flow.variables
         return self._translator.format(language, message_id, args)
 
-    def say_state(self, state: str, language: str) -> _Said:
-        return self._say_state(state, language)
+    def say_state(self, state: str, language: str, municipality: str | None) -> _Said:
+        return self._say_state(state, language, municipality)
+
+    def municipality_chosen(self, state: str, option_id: str) -> str | None:
+        return self._municipality_of.get((state, option_id))
 
     def say_with_choices(self, state: str, language: str, message_id: str) -> _Said:
         return self._say_with_choices(state, language, message_id)
@@ -149,12 +160,20 @@ class CompiledFlow:
     def say(self, language: str, message_id: str) -> tuple[Reply, ...]:
         return (self._reply(language, self.text(language, message_id)),)
 
-    def _render_state(self, state_name: str, language: str) -> _Said:
+    def _render_state(self, state_name: str, language: str, municipality: str | None) -> _Said:
         state = self.flow.states[state_name]
-        texts = [self.text(language, ref.id, ref.vars) for ref in state.say]
+        numbers = self._local_numbers.for_municipality(municipality)
+        texts = [text for ref in state.say if (text := self._render_ref(ref, language, numbers)) is not None]
         replies = [self._reply(language, text) for text in texts[:-1]]
         replies.append(self._reply(language, texts[-1], self._options(state, language)))
         return _said(replies)
+
+    def _render_ref(self, ref: MessageRef, language: str, numbers: Mapping[str, str]) -> str | None:
+        if ref.if_set is None:
+            return self.text(language, ref.id, ref.vars)
+        if number := numbers.get(ref.if_set):
+            return self.text(language, ref.id, {**ref.vars, ref.if_set: number})
+        return None if ref.otherwise is None else self.text(language, ref.otherwise, ref.vars)
 
     def _render_with_choices(self, state: str, language: str, message_id: str) -> _Said:
         options = self._options(self.flow.states[state], language)
@@ -215,9 +234,12 @@ class CompiledFlow:
 class Engine:
     """Steps conversations through the published flows."""
 
-    def __init__(self, flows: Sequence[Flow], translator: Translator) -> None:
+    def __init__(
+        self, flows: Sequence[Flow], translator: Translator, local_numbers: LocalNumbers | None = None
+    ) -> None:
         self.translator = translator
-        self._flows = {flow.id: CompiledFlow(flow, translator) for flow in flows}
+        numbers = local_numbers or LocalNumbers()
+        self._flows = {flow.id: CompiledFlow(flow, translator, numbers) for flow in flows}
         self.entry = self._flows[ENTRY_FLOW]
 
     @property
@@ -279,6 +301,8 @@ class _Turn:
             return self._step(self.compiled.language_menu(language))
         if trigger.startswith(LANGUAGE_CHOICE_PREFIX):
             return self._enter(state, trigger.removeprefix(LANGUAGE_CHOICE_PREFIX))
+        if municipality := self.compiled.municipality_chosen(state, trigger.removeprefix(OPTION_PREFIX)):
+            self.conversation = replace(conversation, municipality=municipality)
         return self._enter(self.compiled.trigger(state, trigger), language)
 
     def _trigger_for_choice(self, choice: str) -> str | None:
@@ -309,18 +333,15 @@ class _Turn:
         team = state.handoff
         if state.danger and old.status == "waiting":
             status, team = old.status, old.team  # in danger and waiting: keep the place in the queue
-        self.conversation = Conversation(
-            key=old.key,
-            flow=old.flow,
-            flow_version=old.flow_version,
+        self.conversation = replace(
+            old,
             state=state_name,
             language=language,
             status=status,
             team=team,
             danger=old.danger or state.danger,
-            revision=old.revision,
         )
-        return self._step(self.compiled.say_state(state_name, language))
+        return self._step(self.compiled.say_state(state_name, language, self.conversation.municipality))
 
     def _step(self, said: _Said) -> Step:
         replies, entries = said

@@ -28,10 +28,23 @@ GLOBAL_ACTIONS = GOTO_ACTIONS + BUILTIN_ACTIONS
 Keywords = Mapping[str, tuple[str, ...]]
 
 
+# Letters people type interchangeably: Arabic alef and yeh forms, Arabic and Persian
+# keyboards' yeh and kaf, taa marbuta, the tatweel stretch, the Ukrainian apostrophe
+# (a letter to Unicode, punctuation to the typist); and Arabic-Indic digits.
+_SAME_LETTER = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ی", "ي": "ی", "ك": "ک", "ة": "ه", "ـ": None, "ʼ": "'"}
+    | {chr(0x0660 + d): str(d) for d in range(10)}
+    | {chr(0x06F0 + d): str(d) for d in range(10)}
+)
+
+
 def normalize_text(text: str) -> str:
-    """Fold case, width and punctuation so typed words compare equal to keywords."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    kept = "".join(ch if ch.isalnum() else " " for ch in folded)
+    """Fold case, width, accents, letter variants and punctuation, so that typed words
+    compare equal to keywords however they were typed ("Täby", "taby", "TÄBY!")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Drop accents and Arabic vowel marks rather than splitting the word at them.
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_SAME_LETTER)
+    kept = "".join(ch if ch.isalnum() else " " for ch in unicodedata.normalize("NFKC", bare))
     return " ".join(kept.split())
 
 
@@ -39,6 +52,10 @@ def normalize_text(text: str) -> str:
 class MessageRef:
     id: str
     vars: Mapping[str, str]
+    # Say this message only when the local number `if_set` is set for the conversation's
+    # municipality (the number is then the variable of that name); else say `otherwise`.
+    if_set: str | None = None
+    otherwise: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +64,7 @@ class FlowOption:
     label: str
     goto: str
     keywords: Keywords
+    municipality: str | None = None  # choosing the option records where the person lives
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +98,11 @@ class Flow:
     variables: Mapping[str, str]
     global_actions: Mapping[str, GlobalAction]
     states: Mapping[str, State]
+    local_numbers: tuple[str, ...] = ()
+
+    @property
+    def municipalities(self) -> frozenset[str]:
+        return frozenset(o.municipality for s in self.states.values() for o in s.options if o.municipality)
 
     def message_refs(self) -> list[tuple[str, MessageRef]]:
         """Every message the flow uses, with where: for the catalogue checks."""
@@ -89,6 +112,10 @@ class Flow:
         for state in self.states.values():
             for i, say in enumerate(state.say):
                 refs.append((f"states.{state.name}.say[{i}]", say))
+                if say.otherwise is not None:
+                    refs.append(
+                        (f"states.{state.name}.say[{i}].otherwise", MessageRef(say.otherwise, say.vars))
+                    )
             for i, option in enumerate(state.options):
                 refs.append((f"states.{state.name}.options[{i}].label", MessageRef(option.label, {})))
         return refs
@@ -167,10 +194,20 @@ class _Reader:
         data = self.mapping(value, path)
         if not data:
             return None
-        self.known_fields(data, path, {"id", "vars"})
+        self.known_fields(data, path, {"id", "vars", "if_set", "otherwise"})
         message_id = self.string(data, "id", path, MESSAGE_ID)
         variables = self.variables(data.get("vars", {}), f"{path}.vars")
-        return None if message_id is None else MessageRef(message_id, variables)
+        if_set = self.string(data, "if_set", path, NAME, required=False)
+        otherwise = self.string(data, "otherwise", path, MESSAGE_ID, required=False)
+        if otherwise is not None and if_set is None:
+            self.problem(f"{path}.otherwise", "only makes sense with if_set")
+        return None if message_id is None else MessageRef(message_id, variables, if_set, otherwise)
+
+    def names(self, value: Any, path: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and NAME.match(v) for v in value):
+            self.problem(path, f"must be a list of names (expected {NAME.pattern})")
+            return []
+        return list(dict.fromkeys(value))
 
     def variables(self, value: Any, path: str) -> dict[str, str]:
         result: dict[str, str] = {}
@@ -188,10 +225,13 @@ def parse_flow(data: Any, file: str, version: str) -> tuple[Flow | None, list[Pr
     root = r.mapping(data, "")
     if not root:
         return None, r.problems or [Problem(file, "", "the flow is empty")]
-    r.known_fields(root, "", {"id", "start", "variables", "global_actions", "states"})
+    r.known_fields(root, "", {"id", "start", "variables", "local_numbers", "global_actions", "states"})
     flow_id = r.string(root, "id", "", NAME)
     start = r.string(root, "start", "", NAME)
     variables = r.variables(root.get("variables", {}), "variables")
+    local_numbers = r.names(root.get("local_numbers", []), "local_numbers")
+    for name in sorted(set(local_numbers) & set(variables)):
+        r.problem(f"local_numbers.{name}", "is also a variable: a name means one thing")
 
     actions: dict[str, GlobalAction] = {}
     raw_actions = r.mapping(root.get("global_actions"), "global_actions")
@@ -235,6 +275,11 @@ def parse_flow(data: Any, file: str, version: str) -> tuple[Flow | None, list[Pr
             r.problem(f"{path}.say", "must list at least one message id")
             raw_say = []
         say = [r.message_ref(v, f"{path}.say[{i}]") for i, v in enumerate(raw_say)]
+        for i, ref in enumerate(say):
+            if ref is not None and ref.if_set is not None and ref.if_set not in local_numbers:
+                r.problem(f"{path}.say[{i}].if_set", f"{ref.if_set!r} is not one of the flow's local_numbers")
+        if say and all(ref is not None and ref.if_set and not ref.otherwise for ref in say):
+            r.problem(f"{path}.say", "says nothing when no local number is set: add a message without if_set")
         options: list[FlowOption] = []
         raw_options = item.get("options", [])
         if not isinstance(raw_options, list):
@@ -243,22 +288,23 @@ def parse_flow(data: Any, file: str, version: str) -> tuple[Flow | None, list[Pr
         for i, raw_option in enumerate(raw_options):
             opath = f"{path}.options[{i}]"
             option = r.mapping(raw_option, opath)
-            r.known_fields(option, opath, {"id", "label", "goto", "keywords"})
+            r.known_fields(option, opath, {"id", "label", "goto", "keywords", "municipality"})
             label = r.string(option, "label", opath, MESSAGE_ID)
             goto = r.string(option, "goto", opath, NAME)
             option_id = r.string(option, "id", opath, NAME, required=False) or goto
             words = r.keywords(option.get("keywords", {}), f"{opath}.keywords")
+            municipality = r.string(option, "municipality", opath, NAME, required=False)
             if option_id in {o.id for o in options}:
                 r.problem(opath, f"option id {option_id!r} is used twice in this state")
             elif label and goto and option_id:
-                options.append(FlowOption(option_id, label, goto, words))
+                options.append(FlowOption(option_id, label, goto, words, municipality))
         handoff = r.string(item, "handoff", path, NAME, required=False)
         danger = r.boolean(item, "danger", path)
         states[name] = State(name, tuple(s for s in say if s), tuple(options), handoff, danger)
 
     if r.problems or flow_id is None or start is None:
         return None, r.problems
-    return Flow(flow_id, version, file, start, variables, actions, states), []
+    return Flow(flow_id, version, file, start, variables, actions, states, tuple(local_numbers)), []
 
 
 def _kind(value: Any) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.engine import ENGINE_MESSAGES, ENTRY_FLOW
@@ -89,7 +89,8 @@ def check_catalogues(flows: Sequence[Flow], catalogues: Mapping[str, Catalogue])
             if needed is None:
                 problems.append(Problem(flow.file, path, f"message {ref.id!r} is missing in {ref_file}"))
                 continue
-            unknown = needed - set(flow.variables) - set(ref.vars)
+            given = set(flow.variables) | set(ref.vars) | ({ref.if_set} if ref.if_set else set())
+            unknown = needed - given
             if unknown:
                 problems.append(
                     Problem(
@@ -128,6 +129,24 @@ def check_catalogues(flows: Sequence[Flow], catalogues: Mapping[str, Catalogue])
                         catalogue.files[message_id],
                         message_id,
                         f"uses variables {_names(mine)} but sv uses {_names(theirs)}",
+                    )
+                )
+    return problems
+
+
+def check_keywords(flows: Sequence[Flow], languages: Iterable[str]) -> list[Problem]:
+    """Global actions have no button (except danger), so typing them must work in every
+    shipped language; danger words must, whatever the buttons."""
+    problems: list[Problem] = []
+    for flow in flows:
+        for action in flow.global_actions.values():
+            missing = [lang for lang in languages if not action.keywords.get(lang)]
+            if missing:
+                problems.append(
+                    Problem(
+                        flow.file,
+                        f"global_actions.{action.name}.keywords",
+                        f"no keywords for {', '.join(missing)}: people writing in it cannot type this action",
                     )
                 )
     return problems

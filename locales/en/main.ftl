@@ -29,14 +29,14 @@ welcome = Hi! Here you can chat anonymously and find out what help there is. You
 safety-question = Before we start: can you write safely right now, without anyone else seeing your screen?
 option-safe = Yes, it is safe
 option-not-safe = No, not safe
-safety-not-safe = Thank you for telling me. Your safety comes first. You may want to leave the chat now and come back when it is safe. You can also continue, if you want.
+safety-not-safe = Thank you for telling me. Your safety comes first. You may want to leave the chat now and come back when it is safe. You can also go on, if you want.
 quick-exit =
-    If someone comes, you can leave quickly. In the web chat, press “Leave quickly”. In Telegram, write /exit. Then the messages from the last two days are deleted. Older messages you delete yourself on the phone.
+    If someone comes, you can leave quickly. In the web chat, press “Leave quickly”. In Telegram, write /exit. This deletes the messages from the last two days. You delete older messages yourself on your phone.
 
-    You can also write “delete my data”. Then everything about the conversation is deleted from our server.
+    You can also write “delete my data”. This deletes everything about the conversation from our server.
 
-    A quick exit cannot hide everything. The browser history can show that you visited the page, and it does not protect against spyware on the phone.
-option-continue = I want to continue
+    Quick exit cannot hide everything. Your browser history can show that you visited the page, and it does not protect against spy apps on the phone.
+option-continue = I want to go on
 
 ## Who are you?
 
@@ -44,68 +44,184 @@ who-are-you = What fits you best? You decide how much you tell.
 option-exposed = I am being hurt
 option-uses-violence = I have used violence
 option-worried = I worry about someone
+option-young = I am under 18
 option-professional = I meet it at work
-option-back = Back
+option-topics = Read about the help
+
+## Buttons used in several states
+
 option-back-to-menu = Back to the menu
 option-talk = Talk to a person
 option-talk-atv = Talk to ATV
+option-support-lines = Support lines to call
 option-sheltered-housing = Sheltered housing
 option-police = The police
+option-social-services = Social services
 option-atv = ATV – Alternativ till våld
+option-valj-att-sluta = Välj att sluta
+option-honour = Honour-related violence
+option-trafficking = Sex purchase and trafficking
+option-protected-data = Protected personal data
+option-injuries = Documenting injuries
+option-interpreter = Interpreter
+option-more-help = More help
+option-more-topics = More topics
+option-my-municipality = Help where I live
+option-change-municipality = Change municipality
+option-young-telling = What happens if I tell?
+
+## If you are being hurt
 
 exposed-intro =
-    What happens to you is not your fault. You have the right to support and protection.
+    What is happening to you is not your fault. Nobody has the right to hit, threaten or control you.
 
-    Here you can read about the help there is. You decide if and when you want to contact anyone.
-support-lines =
-    Kvinnofridslinjen, a national support line for women: { $kvinnofridslinjen }, day and night. Free, and it does not show on the phone bill.
+    You have the right to support and protection. You decide if and when you want to contact anyone.
+exposed-choice = What would you like to know more about?
+lines-women =
+    Kvinnofridslinjen, a national line for women exposed to threats or violence: { $kvinnofridslinjen }. Day and night, free, and it does not show on the phone bill. You can be anonymous.
 
-    Stödlinjen för män, a support line for men: { $stodlinjen_man }, every day { $stodlinjen_man_hours }.
+    Terrafem, for women and girls born in another country: { $terrafem }. They speak many languages.
+lines-men-trans =
+    Stödlinjen för män, for men exposed to violence in a close relationship: { $stodlinjen_man }, every day { $stodlinjen_man_hours }.
 
-    Stödlinjen för transpersoner, a support line for trans people: { $stodlinjen_trans }, every day { $stodlinjen_trans_hours }.
+    Stödlinjen för transpersoner, for trans and non-binary people exposed to violence: { $stodlinjen_trans }, every day { $stodlinjen_trans_hours }.
+lines-crime-victims = Brottsofferjouren, for people who have been victims of a crime, seen a crime, or are close to a victim: { $brottsofferjouren }, every day { $brottsofferjouren_hours }. You do not need to have reported it to the police.
+
+## If you have used violence
 
 uses-violence-intro =
     It is good that you are looking for help. Violence is a choice, and it is possible to stop.
 
-    ATV (Alternativ till våld, “alternative to violence”) and Välj att sluta help people who want to stop. The help is voluntary, and it also protects children in the family.
+    Many people who have used violence want to change. There is support for that.
+uses-violence-help =
+    ATV (Alternativ till våld, “alternative to violence”) and Välj att sluta (“choose to stop”) help people who want to stop. The help is voluntary, and it also protects children in the family.
 
     The staff have a duty of confidentiality, but the law has exceptions, for example when a child is being harmed.
-valj-att-sluta = Välj att sluta, a support line for people who want to stop: { $valj_att_sluta }, weekdays during office hours. At other times you can leave a message.
+valj-att-sluta-about = Välj att sluta is a national support line for people who use violence against someone close, or are afraid that they will. Relatives and professionals can call too.
+valj-att-sluta-call = Call { $valj_att_sluta }, weekdays during office hours. At other times you can leave a message.
+
+## If you worry about someone
 
 worried-intro =
-    It is good that you care. You can show that you are there, without pushing.
+    It is good that you care. Your support can mean a lot.
 
     If someone is in danger now: call { $emergency }.
-worried-lines = Kvinnofridslinjen, a national support line, also answers relatives: { $kvinnofridslinjen }, day and night.
+worried-support =
+    Listen, and believe what the person tells you. Say that it is not their fault. Let them decide, at their own pace.
 
-professional-intro = Social services (socialtjänsten) can give you advice, even without you saying who it is about. Call the municipality's switchboard and ask for social services.
-professional-lines = Kvinnofridslinjen, a national support line, also answers professionals: { $kvinnofridslinjen }, day and night.
+    Do not talk about it with the person who uses the violence. That can make things more dangerous.
+worried-lines =
+    Kvinnofridslinjen also answers relatives: { $kvinnofridslinjen }, day and night.
 
-## The help there is
+    If you worry about a child, you can contact social services. You can ask for advice without saying who it is about.
+
+## If you are under 18
+
+young-intro =
+    It is never your fault if someone at home hits, threatens or scares you. You have the right to be safe.
+
+    This is also true if someone you are going out with hurts you.
+young-bris = BRIS is there for you if you are under 18: { $bris }, day and night. You can also chat or e-mail with BRIS at bris.se.
+young-adults = You can also talk to an adult you trust, for example the school nurse, the school counsellor, a teacher or a youth worker.
+young-telling-adult =
+    An adult who hears that you are being harmed wants to help you. Adults who work with children may need to tell social services, so that you get help.
+
+    You can ask what will happen before you tell everything.
+young-telling-social-services = Social services must act when a child is being harmed. They talk with you and try to make things safe for you.
+
+## If you meet violence in your work
+
+professional-contact =
+    Social services can give you advice, even without you saying who it is about. If you worry about a child: contact social services.
+
+    Kvinnofridslinjen also answers professionals: { $kvinnofridslinjen }, day and night. Välj att sluta answers professionals who meet someone who uses violence: { $valj_att_sluta }, weekdays during office hours.
+professional-asking =
+    Ask about violence directly and simply, when the person is alone with you. Do not use a partner, a child or a relative as interpreter. Book a professional interpreter.
+
+    Believe what the person tells you, and tell them what help there is.
+
+## The help that exists
+
+topics-question = What would you like to read about?
 
 atv-about =
-    ATV means Alternativ till våld, “alternative to violence”. It is support and treatment for people who use violence in a partner relationship. There is also support for the person who is hurt.
+    ATV means Alternativ till våld, “alternative to violence”. It is treatment for people who use violence in a close relationship. The method comes from Oslo.
 
-    It is voluntary. You can have talks alone or in a group.
-atv-first-contact = The first contact is usually a short phone call. Then you soon get a meeting. Call the municipality's switchboard and ask for ATV or social services.
+    It is voluntary. You can have sessions alone or in a group.
+atv-for-whom = ATV Täby is run by the municipalities in the north-east of Stockholm county: Täby, Vaxholm, Danderyd, Österåker, Lidingö and Vallentuna. ATV supports both people who use violence and people who are exposed to it in a relationship.
+atv-first-contact = The first contact is usually a short phone call. Then you soon get a meeting.
+atv-number = Call ATV: { $atv }.
+atv-switchboard = Call the municipality's switchboard and ask to speak with ATV or social services.
 
-sheltered-housing-about = Sheltered housing (skyddat boende) is a place to live for people who need protection from violence. Children who come along get their own assessment.
-sheltered-housing-how =
-    You get sheltered housing through social services in your municipality. They assess your needs and decide. Call the municipality's switchboard and ask for social services.
+sheltered-housing-about =
+    Sheltered housing (skyddat boende) is a safe place to live for people who need protection from violence.
 
-    In the evening and at weekends: contact the social on-call service (socialjouren) or call { $emergency }.
+    Children who come along get their own assessment. A child can live there with one guardian, even if the other guardian does not agree.
+sheltered-housing-how = You get sheltered housing through social services in your municipality. They assess what you need and decide. A women's shelter (kvinnojour) can help you get in touch with social services.
+social-services-number = Social services, during office hours: { $social_services }.
+social-services-switchboard = Call the municipality's switchboard and ask to speak with social services.
+social-on-call-number = Evenings and weekends: the social on-call service (socialjouren), { $social_on_call }. If you are in danger: call { $emergency }.
+social-on-call-general = Evenings and weekends, when social services are closed: call { $emergency } if you need protection.
+womens-shelter-number = The women's shelter (kvinnojour): { $womens_shelter }.
 
-police-about =
-    If you are in danger now: call { $emergency }.
+police-when =
+    Call { $emergency } if you are in danger now or if something is happening right now.
 
-    Do you want to report a crime afterwards? Call the police on { $police }, day and night, or go to a police station.
-police-contact-ban = You can ask the police or a prosecutor for a contact ban (kontaktförbud). Then the person may not contact you. A prosecutor decides.
+    Call { $police } if it is over and you want to report it or ask something. Both answer day and night.
+police-report = You can report a crime on { $police } or at a police station.
+police-contact-ban = You can ask the police or a prosecutor for a contact ban (kontaktförbud). Then the person may not contact you. A prosecutor decides. The ban can also be monitored electronically.
+
+social-services-about =
+    Social services in your municipality can give you advice, support and treatment. They can also help with sheltered housing and financial support.
+
+    You can be anonymous when you ask for advice. Social services also help people who want to stop using violence.
+social-services-what-happens = When you contact them, they ask about violence. They assess whether you need protection and can arrange sheltered housing. Afterwards they follow up on how you are.
+
+honour-about =
+    Honour-related violence and oppression can be when your family or relatives decide whom you may meet, love or marry.
+
+    It can also be threats, control or violence to protect the family's reputation. It is not your fault.
+honour-line = Rätt att välja (“right to choose”), for people of any age and for relatives: { $ratt_att_valja }, every day { $ratt_att_valja_hours }.
+
+trafficking-about =
+    Maybe someone forces you to sell sex or to work. Maybe someone takes your money or your passport.
+
+    It is not your fault, and there is help.
+trafficking-help =
+    If you are in danger now: call { $emergency }. To report it or ask the police something: call { $police }.
+
+    Social services can give you support, and sheltered housing if you need it.
+
+protected-data-about = If someone is looking for you, you can apply to Skatteverket (the Swedish Tax Agency) for protected personal data. Then it is harder to find your address.
+protected-data-how =
+    Skatteverket has two levels: a secrecy marking (sekretessmarkering) and protected registration (skyddad folkbokföring).
+
+    A fictitious identity (fingerade personuppgifter) is applied for through the police.
+
+injuries-about =
+    If you are injured, healthcare can examine and document your injuries. That can help you later, if you want to report.
+
+    Call Vårdguiden on { $vardguiden }, day and night. They give advice on care and on where your injuries can be examined.
+
+interpreter-about = You can get an interpreter when you call { $emergency } or Kvinnofridslinjen. Say the name of your language in Swedish or English.
+
+## Where you live
+
+municipality-question = Which municipality do you live in? Then I can show the help there. You do not have to answer.
+municipality-taby = Täby
+municipality-vaxholm = Vaxholm
+municipality-danderyd = Danderyd
+municipality-osteraker = Österåker
+municipality-lidingo = Lidingö
+municipality-vallentuna = Vallentuna
+municipality-other = Another municipality
+local-help-intro = Here is the help near you. You can be anonymous when you ask for advice.
 
 ## Danger now
 
-danger-now = Call { $emergency } now if you are in danger, if someone threatens you or has hurt you. { $emergency } answers day and night.
-danger-now-interpreter = Say the name of your language in Swedish or English, and you get an interpreter.
-danger-now-after = When you are safe, you can talk to a person here.
+danger-now = Call { $emergency } now if you are in danger, if someone is threatening you or has hurt you. { $emergency } answers day and night.
+danger-now-interpreter = Say the name of your language in Swedish or English, and you will get an interpreter.
+danger-now-after = When you are safe, you can talk with a person here.
 
 ## Help and queue
 
@@ -114,13 +230,13 @@ help-text =
 
     If you are in danger now: call { $emergency }.
 handoff-waiting =
-    You are now in the queue to talk to a person from social services. You can stay anonymous. It may take a while before someone answers, especially in the evening and at night.
+    You are now in the queue to talk with a person from social services. You can be anonymous. It may take a while before someone answers, especially in the evening and at night.
 
     Good to know: if a child is being harmed, social services must act.
 
     If you are in danger now: call { $emergency }.
 handoff-waiting-atv =
-    You are now in the queue to talk to someone from ATV. You can stay anonymous. It may take a while before someone answers, especially in the evening and at night.
+    You are now in the queue to talk with someone from ATV. You can be anonymous. It may take a while before someone answers, especially in the evening and at night.
 
     Good to know: if a child is being harmed, social services must act.
 

@@ -1,5 +1,6 @@
 # Svenska: referenskatalogen. Alla andra språk har samma meddelanden och variabler.
-# Telefonnummer står aldrig här: de kommer som variabler från flows/main.yaml.
+# Telefonnummer och öppettider står aldrig här: de kommer som variabler från
+# flows/main.yaml, och lokala nummer från driftens inställningar.
 
 language-name = Svenska
 
@@ -44,62 +45,178 @@ who-are-you = Vad passar bäst in på dig? Du väljer själv hur mycket du berä
 option-exposed = Jag blir utsatt
 option-uses-violence = Jag har använt våld
 option-worried = Jag oroar mig för någon
+option-young = Jag är under 18
 option-professional = Jag möter det i jobbet
-option-back = Tillbaka
+option-topics = Läs om hjälpen
+
+## Knappar som finns i flera lägen
+
 option-back-to-menu = Tillbaka till menyn
 option-talk = Prata med en person
 option-talk-atv = Prata med ATV
+option-support-lines = Stödlinjer att ringa
 option-sheltered-housing = Skyddat boende
 option-police = Polisen
+option-social-services = Socialtjänsten
 option-atv = ATV – Alternativ till våld
+option-valj-att-sluta = Välj att sluta
+option-honour = Hedersrelaterat våld
+option-trafficking = Sexköp och människohandel
+option-protected-data = Skyddade personuppgifter
+option-injuries = Dokumentera skador
+option-interpreter = Tolk
+option-more-help = Mer hjälp
+option-more-topics = Fler ämnen
+option-my-municipality = Hjälp i min kommun
+option-change-municipality = Byt kommun
+option-young-telling = Vad händer om jag berättar?
+
+## Du som blir utsatt
 
 exposed-intro =
-    Det som händer dig är inte ditt fel. Du har rätt till stöd och skydd.
+    Det som händer dig är inte ditt fel. Ingen har rätt att slå, hota eller kontrollera dig.
 
-    Här kan du läsa om hjälpen som finns. Du bestämmer själv om och när du vill kontakta någon.
-support-lines =
-    Kvinnofridslinjen, för kvinnor: { $kvinnofridslinjen }, dygnet runt. Gratis, och syns inte på telefonräkningen.
+    Du har rätt till stöd och skydd. Du bestämmer själv om och när du vill kontakta någon.
+exposed-choice = Vad vill du veta mer om?
+lines-women =
+    Kvinnofridslinjen, för kvinnor som utsätts för hot eller våld: { $kvinnofridslinjen }. Dygnet runt, gratis, och syns inte på telefonräkningen. Du kan vara anonym.
 
-    Stödlinjen för män: { $stodlinjen_man }, alla dagar kl. { $stodlinjen_man_hours }.
+    Terrafem, för kvinnor och flickor som är födda i ett annat land: { $terrafem }. De talar många språk.
+lines-men-trans =
+    Stödlinjen för män som utsätts för våld i en nära relation: { $stodlinjen_man }, alla dagar kl. { $stodlinjen_man_hours }.
 
-    Stödlinjen för transpersoner: { $stodlinjen_trans }, alla dagar kl. { $stodlinjen_trans_hours }.
+    Stödlinjen för transpersoner och icke-binära som utsätts för våld: { $stodlinjen_trans }, alla dagar kl. { $stodlinjen_trans_hours }.
+lines-crime-victims = Brottsofferjouren, för dig som har utsatts för brott, sett ett brott eller är anhörig: { $brottsofferjouren }, alla dagar kl. { $brottsofferjouren_hours }. Du behöver inte ha gjort en polisanmälan.
+
+## Du som har använt våld
 
 uses-violence-intro =
     Det är bra att du söker hjälp. Våld är ett val, och det går att sluta.
 
+    Många som har använt våld vill förändra sig. Det finns stöd för det.
+uses-violence-help =
     ATV (Alternativ till våld) och Välj att sluta hjälper dig som vill sluta. Hjälpen är frivillig, och den skyddar också barn i familjen.
 
     Personalen har tystnadsplikt, men lagen har undantag, till exempel när ett barn far illa.
-valj-att-sluta = Välj att sluta: { $valj_att_sluta }, vardagar på kontorstid. Andra tider kan du lämna ett meddelande.
+valj-att-sluta-about = Välj att sluta är en nationell stödlinje för dig som använder våld mot en närstående, eller är rädd att du ska göra det. Anhöriga och yrkesverksamma kan också ringa.
+valj-att-sluta-call = Ring { $valj_att_sluta }, vardagar på kontorstid. Andra tider kan du lämna ett meddelande.
+
+## Du som oroar dig för någon
 
 worried-intro =
-    Det är bra att du bryr dig. Du kan visa att du finns där, utan att pressa.
+    Det är bra att du bryr dig. Ditt stöd kan betyda mycket.
 
     Om någon är i fara nu: ring { $emergency }.
-worried-lines = Kvinnofridslinjen svarar också anhöriga: { $kvinnofridslinjen }, dygnet runt.
+worried-support =
+    Lyssna och tro på det personen berättar. Säg att det inte är hennes eller hans fel. Låt personen själv bestämma i sin egen takt.
 
-professional-intro = Socialtjänsten kan ge dig råd, också utan att du säger vem det gäller. Ring kommunens växel och be att få prata med socialtjänsten.
-professional-lines = Kvinnofridslinjen svarar också yrkesverksamma: { $kvinnofridslinjen }, dygnet runt.
+    Prata inte med den som utövar våldet om det. Det kan göra situationen farligare.
+worried-lines =
+    Kvinnofridslinjen svarar också anhöriga: { $kvinnofridslinjen }, dygnet runt.
+
+    Om du oroar dig för ett barn kan du kontakta socialtjänsten. Du kan fråga om råd utan att säga vem det gäller.
+
+## Du som är under 18
+
+young-intro =
+    Det är aldrig ditt fel om någon hemma slår, hotar eller skrämmer dig. Du har rätt att vara trygg.
+
+    Det gäller också om någon du är ihop med gör dig illa.
+young-bris = BRIS är till för dig under 18: { $bris }, dygnet runt. Du kan också chatta eller mejla med BRIS på bris.se.
+young-adults = Du kan också prata med en vuxen du litar på, till exempel skolsköterskan, kuratorn, en lärare eller en fältassistent.
+young-telling-adult =
+    En vuxen som får veta att du far illa vill hjälpa dig. Vuxna som arbetar med barn kan behöva berätta för socialtjänsten, så att du får hjälp.
+
+    Du kan fråga vad som kommer att hända innan du berättar allt.
+young-telling-social-services = Socialtjänsten måste agera när ett barn far illa. De pratar med dig och försöker göra det tryggt för dig.
+
+## Du som möter våld i ditt arbete
+
+professional-contact =
+    Socialtjänsten kan ge dig råd, också utan att du säger vem det gäller. Om du oroar dig för ett barn: kontakta socialtjänsten.
+
+    Kvinnofridslinjen svarar också yrkesverksamma: { $kvinnofridslinjen }, dygnet runt. Välj att sluta svarar yrkesverksamma som möter någon som använder våld: { $valj_att_sluta }, vardagar på kontorstid.
+professional-asking =
+    Fråga om våld rakt och enkelt, när personen är ensam med dig. Ta inte hjälp av en partner, ett barn eller en släkting som tolk. Boka en professionell tolk.
+
+    Tro på det personen berättar, och berätta vilken hjälp som finns.
 
 ## Hjälpen som finns
 
+topics-question = Vad vill du läsa om?
+
 atv-about =
-    ATV betyder Alternativ till våld. Det är stöd och behandling för dig som använder våld i en parrelation. Det finns också stöd för den som blir utsatt.
+    ATV betyder Alternativ till våld. Det är behandling för den som använder våld i en nära relation. Metoden kommer från Oslo.
 
     Det är frivilligt. Du kan få samtal ensam eller i grupp.
-atv-first-contact = Första kontakten är oftast ett kort telefonsamtal. Sedan får du snart ett möte. Ring kommunens växel och be att få prata med ATV eller socialtjänsten.
+atv-for-whom = ATV Täby drivs av kommunerna i nordöstra Stockholms län: Täby, Vaxholm, Danderyd, Österåker, Lidingö och Vallentuna. ATV ger stöd både till den som använder våld och till den som blir utsatt i en parrelation.
+atv-first-contact = Första kontakten är oftast ett kort telefonsamtal. Sedan får du snart ett möte.
+atv-number = Ring ATV: { $atv }.
+atv-switchboard = Ring kommunens växel och be att få prata med ATV eller socialtjänsten.
 
-sheltered-housing-about = Skyddat boende är ett boende för dig som behöver skydd mot våld. Barn som följer med får en egen bedömning.
-sheltered-housing-how =
-    Du får skyddat boende genom socialtjänsten i din kommun. De bedömer ditt behov och beslutar. Ring kommunens växel och be att få prata med socialtjänsten.
+sheltered-housing-about =
+    Skyddat boende är ett tryggt boende för dig som behöver skydd mot våld.
 
-    På kvällar och helger: kontakta socialjouren eller ring { $emergency }.
+    Barn som följer med får en egen bedömning. Ett barn kan få bo där med den ena vårdnadshavaren, även om den andra inte samtycker.
+sheltered-housing-how = Du får skyddat boende genom socialtjänsten i din kommun. De bedömer vad du behöver och beslutar. En kvinnojour kan hjälpa dig att få kontakt med socialtjänsten.
+social-services-number = Socialtjänsten, på kontorstid: { $social_services }.
+social-services-switchboard = Ring kommunens växel och be att få prata med socialtjänsten.
+social-on-call-number = Kvällar och helger: socialjouren, { $social_on_call }. Om du är i fara: ring { $emergency }.
+social-on-call-general = Kvällar och helger, när socialtjänsten är stängd: ring { $emergency } om du behöver skydd.
+womens-shelter-number = Kvinnojouren: { $womens_shelter }.
 
-police-about =
-    Om du är i fara nu: ring { $emergency }.
+police-when =
+    Ring { $emergency } om du är i fara nu eller om något händer just nu.
 
-    Vill du anmäla ett brott i efterhand? Ring polisen på { $police }, dygnet runt, eller gå till en polisstation.
-police-contact-ban = Du kan be polisen eller en åklagare om kontaktförbud. Då får personen inte kontakta dig. En åklagare beslutar.
+    Ring { $police } om det som hänt är över och du vill anmäla eller fråga något. Båda svarar dygnet runt.
+police-report = Du kan anmäla ett brott på { $police } eller på en polisstation.
+police-contact-ban = Du kan be polisen eller en åklagare om kontaktförbud. Då får personen inte kontakta dig. En åklagare beslutar. Förbudet kan också övervakas elektroniskt.
+
+social-services-about =
+    Socialtjänsten i din kommun kan ge dig råd, stöd och behandling. De kan också hjälpa till med skyddat boende och ekonomiskt stöd.
+
+    Du kan vara anonym när du frågar om råd. Socialtjänsten hjälper också den som vill sluta använda våld.
+social-services-what-happens = När du kontaktar dem frågar de om våld. De bedömer om du behöver skydd och kan ordna skyddat boende. Efteråt följer de upp hur du har det.
+
+honour-about =
+    Hedersrelaterat våld och förtryck kan vara när familjen eller släkten bestämmer vem du får träffa, vara kär i eller gifta dig med.
+
+    Det kan också vara hot, kontroll eller våld för att skydda familjens rykte. Det är inte ditt fel.
+honour-line = Rätt att välja, för dig i alla åldrar och för anhöriga: { $ratt_att_valja }, alla dagar kl. { $ratt_att_valja_hours }.
+
+trafficking-about =
+    Någon kanske tvingar dig att sälja sex eller att arbeta. Någon kanske tar dina pengar eller ditt pass.
+
+    Det är inte ditt fel, och det finns hjälp.
+trafficking-help =
+    Om du är i fara nu: ring { $emergency }. Vill du anmäla eller fråga polisen: ring { $police }.
+
+    Socialtjänsten kan ge dig stöd, och skyddat boende om du behöver det.
+
+protected-data-about = Om någon letar efter dig kan du ansöka om skyddade personuppgifter hos Skatteverket. Då blir det svårare att hitta din adress.
+protected-data-how =
+    Det finns två nivåer hos Skatteverket: sekretessmarkering och skyddad folkbokföring.
+
+    Fingerade personuppgifter, alltså en ny identitet, söker du hos polisen.
+
+injuries-about =
+    Om du är skadad kan du få skadorna undersökta och dokumenterade i vården. Det kan hjälpa dig senare, om du vill anmäla.
+
+    Ring Vårdguiden på { $vardguiden }, dygnet runt. Där får du råd om vård och om var du kan få skadorna undersökta.
+
+interpreter-about = Du kan få tolk när du ringer { $emergency } eller Kvinnofridslinjen. Säg namnet på ditt språk på svenska eller engelska.
+
+## Din kommun
+
+municipality-question = Vilken kommun bor du i? Då kan jag visa hjälpen där. Du behöver inte svara.
+municipality-taby = Täby
+municipality-vaxholm = Vaxholm
+municipality-danderyd = Danderyd
+municipality-osteraker = Österåker
+municipality-lidingo = Lidingö
+municipality-vallentuna = Vallentuna
+municipality-other = En annan kommun
+local-help-intro = Här är hjälpen nära dig. Du kan vara anonym när du frågar om råd.
 
 ## Fara nu
 

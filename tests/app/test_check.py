@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.cli import main
-from tests.helpers.content import ROOT
+from tests.helpers.content import ROOT, SHIPPED_LANGUAGES
 
 
 @pytest.fixture
@@ -33,8 +33,9 @@ def test_the_shipped_content_is_valid_and_fully_translated(capsys: pytest.Captur
     code, out = check(ROOT, capsys)
     assert code == 0, out
     assert "error" not in out
-    lines = [line.split() for line in out.splitlines() if line.startswith(("sv ", "en "))]
-    assert [(row[0], row[2], row[3]) for row in lines] == [("sv", "0", "100.0%"), ("en", "0", "100.0%")]
+    rows = [line.split() for line in out.splitlines() if line[:3].rstrip() in SHIPPED_LANGUAGES]
+    assert sorted(row[0] for row in rows) == sorted(SHIPPED_LANGUAGES)
+    assert all(row[2:] == ["0", "100.0%"] for row in rows), out
     assert out.rstrip().endswith("OK")
 
 
@@ -47,13 +48,16 @@ BROKEN = {
     "schema": (FLOW, "    say: [welcome, safety-question]", "    say: 42", FLOW, "states.welcome.say: must list at least one message id"),
     "unknown target": (FLOW, "goto: not_safe", "goto: nowhere", FLOW, "states.welcome.options[1].goto: leads to the unknown state 'nowhere'"),
     "unreachable": (FLOW, "goto: not_safe", "goto: who_are_you", FLOW, "states.not_safe: is unreachable"),
-    "dead end": (FLOW, "    say: help-text\n    options:\n      - id: back\n        label: option-back-to-menu\n        goto: who_are_you\n        keywords: {sv: [tillbaka], en: [back]}\n", "    say: help-text\n", FLOW, "states.help: is a dead end"),
+    "dead end": (FLOW, "\nstates:\n", "\nstates:\n  stuck:\n    say: help-text\n", FLOW, "states.stuck: is a dead end"),
     "missing global action": (FLOW, "  forget:\n    label: action-forget\n", "  forgot:\n    label: action-forget\n", FLOW, "global_actions: the global action 'forget' is missing"),
     "message missing in sv": (SV, "who-are-you = ", "who-you-are = ", FLOW, "states.who_are_you.say[0]: message 'who-are-you' is missing in locales/sv"),
     "message missing in en": (EN, "option-police = The police\n", "", "locales/en", "option-police: missing"),
-    "variables differ": (EN, "on { $police }", "on { $polis }", EN, "police-about: uses variables {$emergency, $polis} but sv uses {$emergency, $police}"),
-    "variable not given": (SV, "Ring polisen på { $police }", "Ring polisen på { $polisen }", FLOW, "message 'police-about' needs variables the flow does not give: polisen"),
-    "fluent syntax": (EN, "option-back = Back\n", "option-back = { Back\n", EN, "Fluent syntax error"),
+    "variables differ": (EN, "crime on { $police }", "crime on { $polis }", EN, "police-report: uses variables {$polis} but sv uses {$police}"),
+    "variable not given": (SV, "brott på { $police }", "brott på { $polisen }", FLOW, "message 'police-report' needs variables the flow does not give: polisen"),
+    "local number without if_set": (SV, "atv-switchboard = Ring", "atv-switchboard = { $atv } eller ring", FLOW, "states.atv.say[3].otherwise: message 'atv-switchboard' needs variables the flow does not give: atv"),
+    "unknown local number": (FLOW, "{id: atv-number, if_set: atv,", "{id: atv-number, if_set: atw,", FLOW, "states.atv.say[3].if_set: 'atw' is not one of the flow's local_numbers"),
+    "no keywords in a language": (FLOW, "      en: [delete my data]\n", "", FLOW, "global_actions.forget.keywords: no keywords for en"),
+    "fluent syntax": (EN, "option-leave-queue = Leave", "option-leave-queue = { Leave", EN, "Fluent syntax error"),
     "engine message missing": (SV, "engine-too-long = ", "engine-too-short = ", "locales/sv", "message 'engine-too-long', which the engine says, is missing"),
 }  # fmt: skip
 
@@ -77,8 +81,9 @@ def test_missing_translations_lower_the_coverage(
     edit(content_copy / EN, "option-police = The police\n", "")
     edit(content_copy / EN, "option-atv = ATV – Alternativ till våld\n", "")
     _, out = check(content_copy, capsys)
+    sv = next(line.split() for line in out.splitlines() if line.startswith("sv "))
     en = next(line.split() for line in out.splitlines() if line.startswith("en "))
-    assert en == ["en", "50", "2", "96.2%"]
+    assert en == ["en", str(int(sv[1]) - 2), "2", f"{100 * (int(sv[1]) - 2) / int(sv[1]):.1f}%"]
 
 
 def test_missing_folders_are_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,3 +91,33 @@ def test_missing_folders_are_reported(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 1
     assert "flows: the flows folder does not exist" in out
     assert "locales: the locales folder does not exist" in out
+
+
+LOCAL_NUMBERS = {
+    "unknown municipality": ("stockholm:\n  atv: 08-555 000 00\n", "stockholm: unknown municipality"),
+    "unknown number": ("taby:\n  police: 08-555 000 00\n", "taby.police: unknown number"),
+    "not a phone number": ("taby:\n  atv: call us\n", "taby.atv: 'call us' is not a phone number"),
+    "not a mapping": ("- 08-555 000 00\n", "must map municipalities to their numbers"),
+    "yaml syntax": ("taby: [\n", "YAML syntax error"),
+}
+
+
+@pytest.mark.parametrize("kind", LOCAL_NUMBERS)
+def test_a_broken_local_numbers_file_is_reported(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text, reason = LOCAL_NUMBERS[kind]
+    numbers = tmp_path / "numbers.yaml"
+    numbers.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("FRISTAD_LOCAL_NUMBERS_FILE", str(numbers))
+    code, out = check(ROOT, capsys)
+    assert code == 1
+    assert any(str(numbers) in line and reason in line for line in out.splitlines()), out
+
+
+def test_the_example_local_numbers_file_is_valid(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FRISTAD_LOCAL_NUMBERS_FILE", str(ROOT / "docs" / "local-numbers.example.yaml"))
+    code, out = check(ROOT, capsys)
+    assert code == 0, out

@@ -114,7 +114,7 @@ async def test_chat_can_be_scripted_through_a_pipe(
     redis_server: RedisServerProcess, redis: Redis, tmp_path: Path
 ) -> None:
     env = environment(REDIS_URL=redis_server.url, FRISTAD_DATA_DIR=str(tmp_path), **key_env())
-    result = fristad("chat", env=env, stdin="1\n1\n1\nhan har en kniv\n/language\n2\n")
+    result = fristad("chat", env=env, stdin="1\n1\n1\nhan har en kniv\n/language\nEnglish\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Innan vi börjar: kan du skriva säkert just nu" in out

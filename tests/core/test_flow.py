@@ -26,7 +26,7 @@ def test_the_tiny_flow_parses_with_its_states_options_and_keywords() -> None:
     assert [o.id for o in start.options] == ["atv", "other"]  # "other" defaults to its target
     assert start.say[1].vars == {"count": "2"}
     assert flow.states["person"].handoff == "support"
-    assert flow.global_actions["danger"].keywords["sv"] == ("kniv", "hjälp nu")
+    assert flow.global_actions["danger"].keywords["sv"] == ("kniv", "hjalp nu")
 
 
 @pytest.mark.parametrize(
@@ -48,11 +48,14 @@ def test_the_tiny_flow_parses_with_its_states_options_and_keywords() -> None:
             "states.start.options[1]: option id 'other' is used twice",
         ),
         (
-            ("  help: {label: action-help, goto: start}\n", ""),
+            (
+                "  help: {label: action-help, goto: start, keywords: {sv: [hjälp], en: [help], ar: [مساعدة]}}\n",
+                "",
+            ),
             "global_actions: the global action 'help' is missing",
         ),
         (
-            ("goto: danger, button: true", "goto: danger"),
+            ("goto: danger\n    button: true", "goto: danger"),
             "global_actions.danger.button: the danger action must be a button",
         ),
         (
@@ -64,6 +67,26 @@ def test_the_tiny_flow_parses_with_its_states_options_and_keywords() -> None:
             "global_actions.danger.keywords.svenska: is not a language code",
         ),
         (("    danger: true", "    danger: yes please"), "states.danger.danger: must be true or false"),
+        (
+            ("say: about-atv", "say: [{id: about-atv, otherwise: about-other}]"),
+            "states.atv.say[0].otherwise: only makes sense with if_set",
+        ),
+        (
+            ("say: about-atv", "say: [hello, {id: about-atv, if_set: atv_number}]"),
+            "states.atv.say[1].if_set: 'atv_number' is not one of the flow's local_numbers",
+        ),
+        (
+            ("variables:", "local_numbers: [emergency]\nvariables:"),
+            "local_numbers.emergency: is also a variable",
+        ),
+        (("variables:", "local_numbers: atv\nvariables:"), "local_numbers: must be a list of names"),
+        (
+            (
+                "{id: back, label: opt-back, goto: start}\n  other",
+                "{id: back, label: opt-back, goto: start, municipality: Täby}\n  other",
+            ),
+            "states.atv.options[0].municipality: 'Täby' is not a valid name",
+        ),
     ],
 )
 def test_schema_mistakes_are_located(change: tuple[str, str], expected: str) -> None:
@@ -78,9 +101,30 @@ def test_a_flow_that_is_not_a_mapping_is_refused() -> None:
 
 
 def test_normalize_text_folds_case_punctuation_and_width() -> None:
-    assert normalize_text("  HAN är HÄR!!  ") == "han är här"
+    assert normalize_text("  HAN är HÄR!!  ") == "han ar har"
     assert normalize_text("Ｋｎｉｖ?") == "kniv"
     assert normalize_text("…") == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "keyword"),
+    [
+        ("Täby", "taby"),  # without the Swedish keyboard
+        ("سِكِّين", "سكين"),  # Arabic with vowel marks
+        ("أنا في خطر", "انا في خطر"),  # alef forms
+        ("كمك", "کمک"),  # Persian typed on an Arabic keyboard (kaf)
+        ("چاقوـ", "چاقو"),  # tatweel
+        ("١١٢", "112"),  # Arabic-Indic digits
+        ("۱۱۲", "112"),  # Persian digits
+        ("ДОПОМОЖІТЬ", "допоможіть"),
+        ("бʼє мене", "б'є мене"),  # modifier letter apostrophe
+        ("أخصائي", "اخصايي"),  # hamza on yeh
+    ],
+)
+def test_normalize_text_treats_ways_of_typing_the_same_word_alike(typed: str, keyword: str) -> None:
+    assert normalize_text(typed) == normalize_text(keyword)
+    # Keywords are normalized when the flow is read, typed text on every message: same result.
+    assert normalize_text(normalize_text(typed)) == normalize_text(typed)
 
 
 def test_the_example_in_the_flow_documentation_is_a_valid_flow() -> None:
@@ -91,3 +135,11 @@ def test_the_example_in_the_flow_documentation_is_a_valid_flow() -> None:
     assert flow is not None
     assert check_flows([flow]) == []
     assert flow.states["atv"].say[1].vars == {"hours": "08–16"}
+
+
+def test_a_state_that_would_say_nothing_without_local_numbers_is_refused() -> None:
+    text = TINY_FLOW.replace("variables:", "local_numbers: [atv_number]\nvariables:", 1)
+    text = text.replace("say: about-atv", "say: [{id: about-atv, if_set: atv_number}]", 1)
+    assert problems_of(text) == [
+        "states.atv.say: says nothing when no local number is set: add a message without if_set"
+    ]

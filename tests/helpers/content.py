@@ -11,15 +11,21 @@ from bot.core.flow import Flow, parse_flow
 from bot.core.translator import Catalogue, CatalogueFile, Translator, parse_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
+# The languages Fristad ships, each complete (docs/facts/help-services.md, "Languages").
+SHIPPED_LANGUAGES = ("sv", "en", "ar", "fa", "fi", "uk", "pl")
 
 GLOBALS = """
 global_actions:
-  danger: {label: action-danger, goto: danger, button: true, keywords: {sv: [kniv, hjälp nu], en: [knife, help now]}}
-  person: {label: action-person, goto: person, keywords: {sv: [människa], en: [human]}}
-  restart: {label: action-restart, goto: start}
-  language: {label: action-language, keywords: {sv: [språk], en: [language]}}
-  forget: {label: action-forget, keywords: {sv: [glöm mig], en: [forget me]}}
-  help: {label: action-help, goto: start}
+  danger:
+    label: action-danger
+    goto: danger
+    button: true
+    keywords: {sv: [kniv, hjälp nu], en: [knife, help now], ar: [سكين]}
+  person: {label: action-person, goto: person, keywords: {sv: [människa], en: [human], ar: [إنسان]}}
+  restart: {label: action-restart, goto: start, keywords: {sv: [börja om], en: [restart], ar: [من جديد]}}
+  language: {label: action-language, keywords: {sv: [språk], en: [language], ar: [اللغة]}}
+  forget: {label: action-forget, keywords: {sv: [glöm mig], en: [forget me], ar: [احذفني]}}
+  help: {label: action-help, goto: start, keywords: {sv: [hjälp], en: [help], ar: [مساعدة]}}
 """
 
 TINY_FLOW = (
