@@ -136,7 +136,9 @@ def every_choice(flow: Flow, state: str) -> list[str]:
 def assert_readable(replies: tuple[Reply, ...], language: str) -> None:
     assert replies
     for reply in replies:
-        assert reply.text.strip() and "{" not in reply.text and "$" not in reply.text, reply.text
+        assert reply.text.strip()
+        assert "{" not in reply.text, reply.text
+        assert "$" not in reply.text, reply.text
         assert reply.language == language
         assert reply.direction == ("rtl" if language in RIGHT_TO_LEFT else "ltr")
         assert global_trigger("danger") in [a.id for a in reply.actions], "danger now must be one tap away"
@@ -179,12 +181,16 @@ def test_local_numbers_are_said_where_set_and_the_general_route_where_not(shippe
     conversation = reachable_conversations(engine, "sv")["municipality"]
     taby = engine.step(conversation, Incoming("walk", choice="taby"))
     vaxholm = engine.step(conversation, Incoming("walk", choice="vaxholm"))
-    assert taby.conversation.municipality == "taby" and vaxholm.conversation.municipality == "vaxholm"
+    assert taby.conversation.municipality == "taby"
+    assert vaxholm.conversation.municipality == "vaxholm"
     taby_text = "\n".join(r.text for r in taby.replies)
     vaxholm_text = "\n".join(r.text for r in vaxholm.replies)
-    assert "08-555 000 02" in taby_text and "08-555 000 02" not in vaxholm_text
+    assert "08-555 000 02" in taby_text
+    assert "08-555 000 02" not in vaxholm_text
     assert "växel och be att få prata med socialtjänsten" in vaxholm_text
-    assert "08-555 000 03" in taby_text and "08-555 000 03" in vaxholm_text  # the default applies to both
+    # The default applies to both.
+    assert "08-555 000 03" in taby_text
+    assert "08-555 000 03" in vaxholm_text
     assert "kvinnojour" not in taby_text.casefold(), "an unset number without a general route is left out"
     assert "womens-shelter-number" in sv.message_ids
     # The place is remembered: social services later in the conversation show Täby's number.
@@ -276,9 +282,8 @@ def test_messages_are_short_enough_for_a_phone(language: str, shipped_content: C
     }
     for message_id in buttons:
         text = engine.translator.format(language, message_id)
-        assert len(text.split()) <= 6 and len(text) <= 40, (
-            f"{language}/{message_id}: button too long: {text!r}"
-        )
+        assert len(text.split()) <= 6, f"{language}/{message_id}: button too long: {text!r}"
+        assert len(text) <= 40, f"{language}/{message_id}: button too long: {text!r}"
 
 
 @pytest.mark.parametrize("language", [lang for lang in SHIPPED_LANGUAGES if lang != "sv"])
