@@ -31,6 +31,7 @@ from bot.adapters.crypto import Encryptor  # noqa: E402
 from bot.adapters.redis_server import RedisServerProcess, free_port  # noqa: E402
 from bot.core.dialogue import DialogueService  # noqa: E402
 from bot.core.engine import CompiledFlow, Engine, machine_spec  # noqa: E402
+from bot.core.local_numbers import LocalNumbers  # noqa: E402
 from bot.core.messages import Incoming  # noqa: E402
 from bot.core.translator import Translator  # noqa: E402
 
@@ -67,7 +68,7 @@ class NaiveCompiledFlow(CompiledFlow):
 class NaiveEngine(Engine):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._flows = {f.id: NaiveCompiledFlow(f, self.translator) for f in self.flows}
+        self._flows = {f.id: NaiveCompiledFlow(f, self.translator, LocalNumbers()) for f in self.flows}
         self.entry = self._flows["main"]
 
 

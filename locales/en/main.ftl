@@ -17,11 +17,11 @@ action-help = Help
 engine-not-understood = I did not quite understand. You can choose one of the options.
 engine-choose-language = Which language do you want to use?
 engine-forgotten =
-    Everything about this conversation is now deleted from our server.
+    Everything about this conversation has now been deleted from our server.
 
     Messages may still be on your phone. Write anything if you want to start again.
-engine-handoff-received = Thank you. Your message is saved. The person who answers you can read it.
-engine-too-long = The message is too long. Please write a little shorter.
+engine-handoff-received = Thank you. Your message has been saved. The person who answers you can read it.
+engine-too-long = The message is too long. Please write a shorter message.
 
 ## Welcome and safety
 
@@ -29,23 +29,23 @@ welcome = Hi! Here you can chat anonymously and find out what help there is. You
 safety-question = Before we start: can you write safely right now, without anyone else seeing your screen?
 option-safe = Yes, it is safe
 option-not-safe = No, not safe
-safety-not-safe = Thank you for telling me. Your safety comes first. You may want to leave the chat now and come back when it is safe. You can also go on, if you want.
+safety-not-safe = Thank you for telling me. Your safety comes first. You may want to leave the chat now and come back when it is safe. You can also continue, if you want.
 quick-exit =
-    If someone comes, you can leave quickly. In the web chat, press “Leave quickly”. In Telegram, write /exit. This deletes the messages from the last two days. You delete older messages yourself on your phone.
+    If someone comes, you can leave quickly. In the web chat, press “Leave quickly”. In Telegram, write /exit. This deletes the messages from the last two days. You need to delete older messages yourself on your phone.
 
     You can also write “delete my data”. This deletes everything about the conversation from our server.
 
-    Quick exit cannot hide everything. Your browser history can show that you visited the page, and it does not protect against spy apps on the phone.
-option-continue = I want to go on
+    Leaving quickly cannot hide everything. Your browser history can show that you visited the page. Leaving quickly also does not protect against spy apps on your phone.
+option-continue = I want to continue
 
 ## Who are you?
 
 who-are-you = What fits you best? You decide how much you tell.
 option-exposed = I am being hurt
 option-uses-violence = I have used violence
-option-worried = I worry about someone
+option-worried = I am worried about someone
 option-young = I am under 18
-option-professional = I meet it at work
+option-professional = I ask as a professional
 option-topics = Read about the help
 
 ## Buttons used in several states
@@ -60,7 +60,7 @@ option-social-services = Social services
 option-atv = ATV – Alternativ till våld
 option-valj-att-sluta = Välj att sluta
 option-honour = Honour-related violence
-option-trafficking = Sex purchase and trafficking
+option-trafficking = Sex trade and trafficking
 option-protected-data = Protected personal data
 option-injuries = Documenting injuries
 option-interpreter = Interpreter
@@ -78,7 +78,7 @@ exposed-intro =
     You have the right to support and protection. You decide if and when you want to contact anyone.
 exposed-choice = What would you like to know more about?
 lines-women =
-    Kvinnofridslinjen, a national line for women exposed to threats or violence: { $kvinnofridslinjen }. Day and night, free, and it does not show on the phone bill. You can be anonymous.
+    Kvinnofridslinjen, a national support line for women exposed to threats or violence: { $kvinnofridslinjen }. Open day and night and free. The call does not show on your phone bill. You can be anonymous.
 
     Terrafem, for women and girls born in another country: { $terrafem }. They speak many languages.
 lines-men-trans =
@@ -96,8 +96,8 @@ uses-violence-intro =
 uses-violence-help =
     ATV (Alternativ till våld, “alternative to violence”) and Välj att sluta (“choose to stop”) help people who want to stop. The help is voluntary, and it also protects children in the family.
 
-    The staff have a duty of confidentiality, but the law has exceptions, for example when a child is being harmed.
-valj-att-sluta-about = Välj att sluta is a national support line for people who use violence against someone close, or are afraid that they will. Relatives and professionals can call too.
+    The staff must keep what you tell them confidential. But the law has exceptions, for example when a child is being harmed.
+valj-att-sluta-about = Välj att sluta is a national support line for people who use violence against someone close to them, or are afraid that they will. Relatives and professionals can call too.
 valj-att-sluta-call = Call { $valj_att_sluta }, weekdays during office hours. At other times you can leave a message.
 
 ## If you worry about someone
@@ -113,7 +113,7 @@ worried-support =
 worried-lines =
     Kvinnofridslinjen also answers relatives: { $kvinnofridslinjen }, day and night.
 
-    If you worry about a child, you can contact social services. You can ask for advice without saying who it is about.
+    If you are worried about a child, you can contact social services. You can ask for advice without saying who it is about.
 
 ## If you are under 18
 
@@ -132,11 +132,11 @@ young-telling-social-services = Social services must act when a child is being h
 ## If you meet violence in your work
 
 professional-contact =
-    Social services can give you advice, even without you saying who it is about. If you worry about a child: contact social services.
+    Social services can give you advice, even if you do not say who it is about. If you are worried about a child, contact social services.
 
     Kvinnofridslinjen also answers professionals: { $kvinnofridslinjen }, day and night. Välj att sluta answers professionals who meet someone who uses violence: { $valj_att_sluta }, weekdays during office hours.
 professional-asking =
-    Ask about violence directly and simply, when the person is alone with you. Do not use a partner, a child or a relative as interpreter. Book a professional interpreter.
+    Ask about violence directly and simply, when the person is alone with you. Do not use a partner, a child or a relative as an interpreter. Book a professional interpreter.
 
     Believe what the person tells you, and tell them what help there is.
 
@@ -145,22 +145,22 @@ professional-asking =
 topics-question = What would you like to read about?
 
 atv-about =
-    ATV means Alternativ till våld, “alternative to violence”. It is treatment for people who use violence in a close relationship. The method comes from Oslo.
+    ATV stands for Alternativ till våld, “alternative to violence”. It is treatment for people who use violence in a close relationship. The method comes from Oslo.
 
     It is voluntary. You can have sessions alone or in a group.
 atv-for-whom = ATV Täby is run by the municipalities in the north-east of Stockholm county: Täby, Vaxholm, Danderyd, Österåker, Lidingö and Vallentuna. ATV supports both people who use violence and people who are exposed to it in a relationship.
-atv-first-contact = The first contact is usually a short phone call. Then you soon get a meeting.
+atv-first-contact = The first contact is usually a short phone call. Soon after that, you get a meeting.
 atv-number = Call ATV: { $atv }.
 atv-switchboard = Call the municipality's switchboard and ask to speak with ATV or social services.
 
 sheltered-housing-about =
     Sheltered housing (skyddat boende) is a safe place to live for people who need protection from violence.
 
-    Children who come along get their own assessment. A child can live there with one guardian, even if the other guardian does not agree.
+    Children who come with you get their own assessment. A child can live there with one guardian, even if the other guardian does not agree.
 sheltered-housing-how = You get sheltered housing through social services in your municipality. They assess what you need and decide. A women's shelter (kvinnojour) can help you get in touch with social services.
 social-services-number = Social services, during office hours: { $social_services }.
 social-services-switchboard = Call the municipality's switchboard and ask to speak with social services.
-social-on-call-number = Evenings and weekends: the social on-call service (socialjouren), { $social_on_call }. If you are in danger: call { $emergency }.
+social-on-call-number = Evenings and weekends: the social services on-call team (socialjouren), { $social_on_call }. If you are in danger: call { $emergency }.
 social-on-call-general = Evenings and weekends, when social services are closed: call { $emergency } if you need protection.
 womens-shelter-number = The women's shelter (kvinnojour): { $womens_shelter }.
 
@@ -169,7 +169,7 @@ police-when =
 
     Call { $police } if it is over and you want to report it or ask something. Both answer day and night.
 police-report = You can report a crime on { $police } or at a police station.
-police-contact-ban = You can ask the police or a prosecutor for a contact ban (kontaktförbud). Then the person may not contact you. A prosecutor decides. The ban can also be monitored electronically.
+police-contact-ban = You can ask the police or a prosecutor for a contact ban (kontaktförbud). Then the person is not allowed to contact you. A prosecutor decides. The ban can also be monitored electronically.
 
 social-services-about =
     Social services in your municipality can give you advice, support and treatment. They can also help with sheltered housing and financial support.
@@ -178,7 +178,7 @@ social-services-about =
 social-services-what-happens = When you contact them, they ask about violence. They assess whether you need protection and can arrange sheltered housing. Afterwards they follow up on how you are.
 
 honour-about =
-    Honour-related violence and oppression can be when your family or relatives decide whom you may meet, love or marry.
+    Honour-related violence and oppression can be when your family or relatives decide who you are allowed to meet, love or marry.
 
     It can also be threats, control or violence to protect the family's reputation. It is not your fault.
 honour-line = Rätt att välja (“right to choose”), for people of any age and for relatives: { $ratt_att_valja }, every day { $ratt_att_valja_hours }.
@@ -192,16 +192,16 @@ trafficking-help =
 
     Social services can give you support, and sheltered housing if you need it.
 
-protected-data-about = If someone is looking for you, you can apply to Skatteverket (the Swedish Tax Agency) for protected personal data. Then it is harder to find your address.
+protected-data-about = If someone is looking for you, you can apply to Skatteverket (the Swedish Tax Agency) for protected personal data. Then it is harder for others to find your address.
 protected-data-how =
-    Skatteverket has two levels: a secrecy marking (sekretessmarkering) and protected registration (skyddad folkbokföring).
+    Skatteverket has two levels of protection: a secrecy marking (sekretessmarkering) and protected registration (skyddad folkbokföring).
 
-    A fictitious identity (fingerade personuppgifter) is applied for through the police.
+    If you need a new identity (fingerade personuppgifter), you apply to the police.
 
 injuries-about =
-    If you are injured, healthcare can examine and document your injuries. That can help you later, if you want to report.
+    If you are injured, healthcare staff can examine and document your injuries. That can help you later, if you want to report it to the police.
 
-    Call Vårdguiden on { $vardguiden }, day and night. They give advice on care and on where your injuries can be examined.
+    Call Vårdguiden, the healthcare advice line, on { $vardguiden }, day and night. They can tell you about care and where to get your injuries examined.
 
 interpreter-about = You can get an interpreter when you call { $emergency } or Kvinnofridslinjen. Say the name of your language in Swedish or English.
 
@@ -219,7 +219,7 @@ local-help-intro = Here is the help near you. You can be anonymous when you ask 
 
 ## Danger now
 
-danger-now = Call { $emergency } now if you are in danger, if someone is threatening you or has hurt you. { $emergency } answers day and night.
+danger-now = Call { $emergency } now if you are in danger, or if someone is threatening you or has hurt you. { $emergency } answers day and night.
 danger-now-interpreter = Say the name of your language in Swedish or English, and you will get an interpreter.
 danger-now-after = When you are safe, you can talk with a person here.
 

@@ -20,7 +20,7 @@ engine-forgotten =
     Kaikki tämän keskustelun tiedot on nyt poistettu palvelimeltamme.
 
     Viestejä voi vielä olla puhelimessasi. Kirjoita jotain, jos haluat aloittaa alusta.
-engine-handoff-received = Kiitos. Viestisi on tallennettu. Sinulle vastaava henkilö voi lukea sen.
+engine-handoff-received = Kiitos. Viestisi on tallennettu. Henkilö, joka vastaa sinulle, voi lukea sen.
 engine-too-long = Viesti on liian pitkä. Kirjoitathan vähän lyhyemmin.
 
 ## Tervetuloa ja turvallisuus
@@ -45,7 +45,7 @@ option-exposed = Koen väkivaltaa
 option-uses-violence = Olen käyttänyt väkivaltaa
 option-worried = Olen huolissani jostakusta
 option-young = Olen alle 18-vuotias
-option-professional = Kohtaan väkivaltaa työssäni
+option-professional = Olen ammattilainen
 option-topics = Tietoa avusta
 
 ## Painikkeet, jotka näkyvät monessa tilassa
@@ -96,7 +96,7 @@ uses-violence-intro =
 uses-violence-help =
     ATV (Alternativ till våld, ”vaihtoehto väkivallalle”) ja Välj att sluta (”valitse lopettaminen”) auttavat sinua, joka haluat lopettaa. Apu on vapaaehtoista, ja se suojelee myös perheen lapsia.
 
-    Työntekijöillä on vaitiolovelvollisuus, mutta laissa on poikkeuksia, esimerkiksi silloin, kun lapsi kärsii.
+    Työntekijöillä on vaitiolovelvollisuus, mutta laissa on poikkeuksia. Näin on esimerkiksi silloin, kun lapsen turvallisuus tai hyvinvointi on vaarassa.
 valj-att-sluta-about = Välj att sluta on valtakunnallinen auttava puhelin sinulle, joka käytät väkivaltaa läheistä ihmistä kohtaan tai pelkäät tekeväsi niin. Myös läheiset ja ammattilaiset voivat soittaa.
 valj-att-sluta-call = Soita numeroon { $valj_att_sluta } arkisin virka-aikaan. Muina aikoina voit jättää viestin.
 
@@ -107,7 +107,7 @@ worried-intro =
 
     Jos joku on vaarassa nyt, soita numeroon { $emergency }.
 worried-support =
-    Kuuntele ja usko, mitä ihminen kertoo. Sano, ettei se ole hänen syytään. Anna hänen itse päättää omaan tahtiinsa.
+    Kuuntele ja usko, mitä ihminen kertoo. Sano, ettei se ole hänen syytään. Anna hänen päättää itse ja edetä omaan tahtiinsa.
 
     Älä puhu asiasta väkivaltaa käyttävän ihmisen kanssa. Se voi tehdä tilanteesta vaarallisemman.
 worried-lines =
@@ -127,14 +127,14 @@ young-telling-adult =
     Aikuinen, joka saa tietää, että sinua kohdellaan huonosti, haluaa auttaa sinua. Lasten kanssa työskentelevät aikuiset voivat joutua kertomaan asiasta sosiaalitoimeen, jotta saat apua.
 
     Voit kysyä, mitä sitten tapahtuu, ennen kuin kerrot kaiken.
-young-telling-social-services = Sosiaalitoimen täytyy puuttua asiaan, kun lapsi kärsii. Työntekijät puhuvat kanssasi ja yrittävät tehdä tilanteestasi turvallisen.
+young-telling-social-services = Sosiaalitoimen täytyy puuttua asiaan, kun lasta kohdellaan huonosti. Työntekijät puhuvat kanssasi ja yrittävät tehdä tilanteestasi turvallisen.
 
 ## Jos kohtaat väkivaltaa työssäsi
 
 professional-contact =
     Sosiaalitoimi voi antaa sinulle neuvoja myös silloin, kun et kerro, ketä asia koskee. Jos olet huolissasi lapsesta, ota yhteyttä sosiaalitoimeen.
 
-    Kvinnofridslinjen palvelee myös ammattilaisia: { $kvinnofridslinjen }, ympäri vuorokauden. Välj att sluta palvelee ammattilaisia, jotka kohtaavat väkivaltaa käyttävän ihmisen: { $valj_att_sluta }, arkisin virka-aikaan.
+    Kvinnofridslinjen palvelee myös ammattilaisia: { $kvinnofridslinjen }, ympäri vuorokauden. Välj att sluta palvelee ammattilaisia, jotka kohtaavat työssään väkivaltaa käyttäviä ihmisiä: { $valj_att_sluta }, arkisin virka-aikaan.
 professional-asking =
     Kysy väkivallasta suoraan ja yksinkertaisesti, kun olette kahden kesken. Älä käytä tulkkina kumppania, lasta tai sukulaista. Varaa ammattitulkki.
 
@@ -156,7 +156,7 @@ atv-switchboard = Soita kunnan vaihteeseen ja pyydä, että sinut yhdistetään 
 sheltered-housing-about =
     Turvakoti (ruotsiksi skyddat boende) on turvallinen asumispaikka sinulle, joka tarvitset suojaa väkivallalta.
 
-    Mukaan tulevien lasten tilanne arvioidaan erikseen. Lapsi voi asua siellä toisen huoltajan kanssa, vaikka toinen huoltaja ei antaisi siihen suostumustaan.
+    Mukaan tulevien lasten tilanne arvioidaan erikseen. Lapsi voi asua siellä yhden huoltajansa kanssa, vaikka toinen huoltaja ei suostuisi siihen.
 sheltered-housing-how = Turvakotiin pääset oman kuntasi sosiaalitoimen kautta. Sosiaalitoimi arvioi, mitä tarvitset, ja tekee päätöksen. Naisten tukijärjestö (kvinnojour) voi auttaa sinua ottamaan yhteyttä sosiaalitoimeen.
 social-services-number = Sosiaalitoimi virka-aikaan: { $social_services }.
 social-services-switchboard = Soita kunnan vaihteeseen ja pyydä, että sinut yhdistetään sosiaalitoimeen.
@@ -194,12 +194,12 @@ trafficking-help =
 
 protected-data-about = Jos joku etsii sinua, voit hakea suojattuja henkilötietoja Skatteverketiltä (Ruotsin verovirasto). Silloin osoitettasi on vaikeampi löytää.
 protected-data-how =
-    Skatteverketillä on kaksi tasoa: sekretessmarkering (salassapitomerkintä) ja skyddad folkbokföring (suojattu väestörekisteröinti).
+    Skatteverketillä on kaksi suojan tasoa: sekretessmarkering (salassapitomerkintä) ja skyddad folkbokföring (suojattu väestörekisteröinti).
 
-    Fingerade personuppgifter eli uutta henkilöllisyyttä haet poliisilta.
+    Uutta henkilöllisyyttä (fingerade personuppgifter) haet poliisilta.
 
 injuries-about =
-    Jos olet loukkaantunut, voit saada vammasi tutkituiksi ja dokumentoiduiksi terveydenhuollossa. Siitä voi olla apua myöhemmin, jos haluat tehdä rikosilmoituksen.
+    Jos olet loukkaantunut, terveydenhuollossa voidaan tutkia ja dokumentoida vammasi. Siitä voi olla apua myöhemmin, jos haluat tehdä rikosilmoituksen.
 
     Soita Vårdguideniin numeroon { $vardguiden }. Se vastaa ympäri vuorokauden. Sieltä saat neuvoja hoidosta ja siitä, missä vammasi voidaan tutkia.
 
@@ -219,7 +219,7 @@ local-help-intro = Tässä on apua lähelläsi. Voit olla nimetön, kun kysyt ne
 
 ## Vaara nyt
 
-danger-now = Soita nyt numeroon { $emergency }, jos olet vaarassa, jos joku uhkaa sinua tai on satuttanut sinua. Numero { $emergency } vastaa ympäri vuorokauden.
+danger-now = Soita nyt numeroon { $emergency }, jos olet vaarassa, jos joku uhkaa sinua tai on satuttanut sinua. Numeroon { $emergency } vastataan ympäri vuorokauden.
 danger-now-interpreter = Sano kielesi nimi ruotsiksi tai englanniksi: ”finska” tai ”Finnish”. Silloin saat tulkin.
 danger-now-after = Kun olet turvassa, voit puhua täällä ihmisen kanssa.
 
@@ -232,13 +232,13 @@ help-text =
 handoff-waiting =
     Olet nyt jonossa odottamassa, että pääset puhumaan sosiaalitoimen työntekijän kanssa. Voit olla nimetön. Voi kestää hetken, ennen kuin joku vastaa, varsinkin iltaisin ja öisin.
 
-    Hyvä tietää: jos lapsi kärsii, sosiaalitoimen täytyy puuttua asiaan.
+    Hyvä tietää: jos lapsen turvallisuus tai hyvinvointi on vaarassa, sosiaalitoimen täytyy puuttua asiaan.
 
     Jos olet vaarassa nyt, soita numeroon { $emergency }.
 handoff-waiting-atv =
     Olet nyt jonossa odottamassa, että pääset puhumaan ATV:n työntekijän kanssa. Voit olla nimetön. Voi kestää hetken, ennen kuin joku vastaa, varsinkin iltaisin ja öisin.
 
-    Hyvä tietää: jos lapsi kärsii, sosiaalitoimen täytyy puuttua asiaan.
+    Hyvä tietää: jos lapsen turvallisuus tai hyvinvointi on vaarassa, sosiaalitoimen täytyy puuttua asiaan.
 
     Jos joku on vaarassa nyt, soita numeroon { $emergency }.
 option-leave-queue = Poistu jonosta

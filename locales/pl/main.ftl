@@ -41,8 +41,8 @@ option-continue = Chcę kontynuować
 ## Kim jesteś?
 
 who-are-you = Co najlepiej do Ciebie pasuje? To Ty decydujesz, ile chcesz powiedzieć.
-option-exposed = Doznaję przemocy
-option-uses-violence = Przemoc z mojej strony
+option-exposed = Doświadczam przemocy
+option-uses-violence = Zdarza mi się stosować przemoc
 option-worried = Martwię się o kogoś
 option-young = Mam mniej niż 18 lat
 option-professional = Pytam zawodowo
@@ -78,13 +78,13 @@ exposed-intro =
     Masz prawo do wsparcia i ochrony. To Ty decydujesz, czy i kiedy chcesz się z kimś skontaktować.
 exposed-choice = O czym chcesz dowiedzieć się więcej?
 lines-women =
-    Kvinnofridslinjen to ogólnokrajowy telefon zaufania dla kobiet, które doznają gróźb lub przemocy: { $kvinnofridslinjen }. Działa całą dobę i jest bezpłatny. Połączenie nie pojawia się na rachunku telefonicznym. Możesz zachować anonimowość.
+    Kvinnofridslinjen to ogólnokrajowy telefon zaufania dla kobiet, które doświadczają gróźb lub przemocy: { $kvinnofridslinjen }. Działa całą dobę i jest bezpłatny. Połączenie nie pojawia się na rachunku telefonicznym. Możesz zachować anonimowość.
 
     Terrafem to pomoc dla kobiet i dziewcząt, które urodziły się w innym kraju: { $terrafem }. Można tam rozmawiać w wielu językach.
 lines-men-trans =
-    Stödlinjen för män to telefon dla mężczyzn, którzy doznają przemocy w bliskiej relacji: { $stodlinjen_man }, codziennie w godzinach { $stodlinjen_man_hours }.
+    Stödlinjen för män to telefon dla mężczyzn, którzy doświadczają przemocy w bliskiej relacji: { $stodlinjen_man }, codziennie w godzinach { $stodlinjen_man_hours }.
 
-    Stödlinjen för transpersoner to telefon dla osób transpłciowych i niebinarnych, które doznają przemocy: { $stodlinjen_trans }, codziennie w godzinach { $stodlinjen_trans_hours }.
+    Stödlinjen för transpersoner to telefon dla osób transpłciowych i niebinarnych, które doświadczają przemocy: { $stodlinjen_trans }, codziennie w godzinach { $stodlinjen_trans_hours }.
 lines-crime-victims = Brottsofferjouren pomaga osobom, które padły ofiarą przestępstwa, widziały przestępstwo albo są bliskimi ofiary: { $brottsofferjouren }, codziennie w godzinach { $brottsofferjouren_hours }. Nie trzeba wcześniej zgłaszać sprawy na policję.
 
 ## Jeśli stosujesz przemoc
@@ -92,7 +92,7 @@ lines-crime-victims = Brottsofferjouren pomaga osobom, które padły ofiarą prz
 uses-violence-intro =
     Dobrze, że szukasz pomocy. Przemoc to wybór. Można z nią skończyć.
 
-    Wiele osób, które stosowały przemoc, chce się zmienić. Jest na to wsparcie.
+    Wiele osób, które stosowały przemoc, chce się zmienić. Mogą w tym dostać wsparcie.
 uses-violence-help =
     ATV (Alternativ till våld, czyli „alternatywa dla przemocy”) i Välj att sluta („wybierz, żeby przestać”) pomagają, jeśli chcesz przestać stosować przemoc. Ta pomoc jest dobrowolna. Chroni też dzieci w rodzinie.
 
@@ -113,15 +113,15 @@ worried-support =
 worried-lines =
     Do Kvinnofridslinjen mogą też dzwonić bliscy: { $kvinnofridslinjen }, całą dobę.
 
-    Jeśli martwisz się o dziecko, możesz skontaktować się z opieką społeczną. Możesz zapytać o radę i nie mówić, kogo to dotyczy.
+    Jeśli martwisz się o dziecko, możesz skontaktować się z opieką społeczną. Możesz poprosić o radę, nie mówiąc, kogo to dotyczy.
 
 ## Jeśli masz mniej niż 18 lat
 
 young-intro =
-    To nigdy nie jest Twoja wina, jeśli ktoś w domu Cię bije, grozi Ci albo Cię straszy. Masz prawo do bezpieczeństwa.
+    To nigdy nie jest Twoja wina, jeśli ktoś w domu Cię bije, grozi Ci albo Cię straszy. Masz prawo czuć się bezpiecznie.
 
-    To samo dotyczy sytuacji, gdy krzywdzi Cię ktoś, z kim jesteś w związku.
-young-bris = BRIS jest dla Ciebie, jeśli masz mniej niż 18 lat: { $bris }, całą dobę. Z BRIS możesz też pisać na czacie albo przez e-mail na bris.se.
+    Tak samo jest, jeśli krzywdzi Cię ktoś, z kim jesteś w związku.
+young-bris = BRIS jest dla Ciebie, jeśli masz mniej niż 18 lat: { $bris }, całą dobę. Możesz też pisać do BRIS na czacie albo e-mailem: bris.se.
 young-adults = Możesz też porozmawiać z dorosłą osobą, której ufasz, na przykład z pielęgniarką szkolną, pedagogiem szkolnym, nauczycielem albo streetworkerem.
 young-telling-adult =
     Dorosła osoba, która dowie się, że dzieje Ci się krzywda, chce Ci pomóc. Dorośli, którzy pracują z dziećmi, czasem muszą powiedzieć o tym opiece społecznej, żeby można było Ci pomóc.
@@ -147,16 +147,16 @@ topics-question = O czym chcesz przeczytać?
 atv-about =
     ATV to skrót od Alternativ till våld, czyli „alternatywa dla przemocy”. To terapia dla osób, które stosują przemoc w bliskiej relacji. Metoda pochodzi z Oslo.
 
-    Udział jest dobrowolny. Możesz mieć spotkania indywidualne albo w grupie.
-atv-for-whom = ATV Täby prowadzą gminy w północno-wschodniej części regionu sztokholmskiego: Täby, Vaxholm, Danderyd, Österåker, Lidingö i Vallentuna. ATV pomaga zarówno osobom, które stosują przemoc, jak i osobom, które doznają przemocy w związku.
-atv-first-contact = Pierwszy kontakt to zwykle krótka rozmowa telefoniczna. Potem szybko dostajesz termin spotkania.
+    Udział jest dobrowolny. Możesz chodzić na spotkania indywidualne albo grupowe.
+atv-for-whom = ATV Täby prowadzą gminy w północno-wschodniej części regionu sztokholmskiego: Täby, Vaxholm, Danderyd, Österåker, Lidingö i Vallentuna. ATV pomaga zarówno osobom, które stosują przemoc, jak i osobom, które doświadczają przemocy w związku.
+atv-first-contact = Pierwszy kontakt to zwykle krótka rozmowa telefoniczna. Potem wkrótce dostajesz termin spotkania.
 atv-number = Zadzwoń do ATV: { $atv }.
 atv-switchboard = Zadzwoń do centrali telefonicznej gminy i poproś o rozmowę z ATV albo z opieką społeczną.
 
 sheltered-housing-about =
     Skyddat boende (bezpieczne schronienie) to miejsce, w którym możesz bezpiecznie mieszkać, jeśli potrzebujesz ochrony przed przemocą.
 
-    Sytuację dzieci, które zamieszkają tam z Tobą, ocenia się osobno. Dziecko może tam mieszkać z jednym opiekunem prawnym, nawet jeśli drugi opiekun się na to nie zgadza.
+    Sytuację dzieci, które zamieszkają tam z Tobą, ocenia się osobno. Dziecko może tam mieszkać z jednym z rodziców lub opiekunów, nawet jeśli drugi się na to nie zgadza.
 sheltered-housing-how = Bezpieczne schronienie przyznaje opieka społeczna w Twojej gminie. To ona ocenia, czego potrzebujesz, i podejmuje decyzję. Kvinnojour (organizacja pomagająca kobietom) może pomóc Ci skontaktować się z opieką społeczną.
 social-services-number = Opieka społeczna, w godzinach pracy urzędu: { $social_services }.
 social-services-switchboard = Zadzwoń do centrali telefonicznej gminy i poproś o rozmowę z opieką społeczną.
@@ -169,13 +169,13 @@ police-when =
 
     Zadzwoń pod numer { $police }, jeśli to już minęło, a chcesz zgłosić przestępstwo albo o coś zapytać. Oba numery działają całą dobę.
 police-report = Możesz zgłosić przestępstwo pod numerem { $police } albo na komisariacie policji.
-police-contact-ban = Możesz poprosić policję albo prokuratora o kontaktförbud (zakaz kontaktu). Wtedy ta osoba nie może się z Tobą kontaktować. Decyzję podejmuje prokurator. Przestrzeganie zakazu może być też nadzorowane elektronicznie.
+police-contact-ban = Możesz poprosić policję albo prokuratora o kontaktförbud (zakaz kontaktu). Decyzję podejmuje prokurator. Jeśli wyda zakaz, ta osoba nie może się z Tobą kontaktować. Przestrzeganie zakazu może być też nadzorowane elektronicznie.
 
 social-services-about =
     Opieka społeczna w Twojej gminie może udzielić Ci porad i wsparcia oraz zapewnić terapię. Może też pomóc w sprawie bezpiecznego schronienia i pomocy finansowej.
 
-    Pytając o radę, możesz zachować anonimowość. Opieka społeczna pomaga też osobom, które chcą przestać stosować przemoc.
-social-services-what-happens = Gdy skontaktujesz się z opieką społeczną, pracownicy zapytają Cię o przemoc. Ocenią, czy potrzebujesz ochrony, i mogą zorganizować bezpieczne schronienie. Potem sprawdzą, jak sobie radzisz.
+    Gdy pytasz o radę, możesz zachować anonimowość. Opieka społeczna pomaga też osobom, które chcą przestać stosować przemoc.
+social-services-what-happens = Gdy skontaktujesz się z opieką społeczną, pracownicy zapytają Cię o przemoc. Ocenią, czy potrzebujesz ochrony, i mogą zorganizować bezpieczne schronienie. Potem zapytają, jak sobie radzisz.
 
 honour-about =
     Przemoc i ucisk w imię honoru to na przykład sytuacja, gdy rodzina lub krewni decydują, z kim możesz się spotykać, w kim możesz się zakochać albo z kim możesz wziąć ślub.
@@ -201,7 +201,7 @@ protected-data-how =
 injuries-about =
     Jeśli masz obrażenia, personel medyczny może je zbadać i udokumentować. To może Ci później pomóc, jeśli zechcesz zgłosić sprawę na policję.
 
-    Zadzwoń do Vårdguiden pod numer { $vardguiden }, całą dobę. Tam doradzą Ci w sprawie leczenia i powiedzą, gdzie można zbadać obrażenia.
+    Zadzwoń do Vårdguiden (szwedzka informacja medyczna) pod numer { $vardguiden }, całą dobę. Tam doradzą Ci w sprawie leczenia i powiedzą, gdzie można zbadać obrażenia.
 
 interpreter-about = Możesz dostać tłumacza, gdy dzwonisz pod numer { $emergency } albo do Kvinnofridslinjen. Powiedz nazwę swojego języka po szwedzku lub po angielsku: „polska” albo „Polish”.
 
@@ -215,7 +215,7 @@ municipality-osteraker = Österåker
 municipality-lidingo = Lidingö
 municipality-vallentuna = Vallentuna
 municipality-other = Inna gmina
-local-help-intro = Oto pomoc w Twojej okolicy. Pytając o radę, możesz zachować anonimowość.
+local-help-intro = Oto pomoc w Twojej okolicy. Gdy pytasz o radę, możesz zachować anonimowość.
 
 ## Niebezpieczeństwo teraz
 
