@@ -115,16 +115,20 @@ class CompiledFlow:
         )
         actions = flow.global_actions
         # Danger words are matched in every language: a person may write in any of them.
+        # Other keywords only in the conversation's language, where they were chosen not
+        # to clash with everyday words: Swedish "ja" (yes) is Polish "ja" (I).
         self._danger_words = [(w, "danger") for words in actions["danger"].keywords.values() for w in words]
-        self._action_words = [
-            (w, a.name) for a in actions.values() for words in a.keywords.values() for w in words
-        ]
+        self._action_words = {
+            lang: [(w, a.name) for a in actions.values() for w in a.keywords.get(lang, ())]
+            for lang in translator.languages
+        }
         self._municipality_of = {
             (s.name, o.id): o.municipality for s in flow.states.values() for o in s.options if o.municipality
         }
         self._option_words = {
-            s.name: [(w, o.id) for o in s.options for words in o.keywords.values() for w in words]
+            (s.name, lang): [(w, o.id) for o in s.options for w in o.keywords.get(lang, ())]
             for s in flow.states.values()
+            for lang in translator.languages
         }
         self._language_words = [
             (normalize_text(translator.format(lang, LANGUAGE_NAME_ID)), lang) for lang in translator.languages
@@ -132,7 +136,7 @@ class CompiledFlow:
         self._say_state = lru_cache(maxsize=None)(self._render_state)
         self._say_with_choices = lru_cache(maxsize=None)(self._render_with_choices)
         self._language_menu = lru_cache(maxsize=None)(self._render_language_menu)
-        self._labels = lru_cache(maxsize=None)(self._label_words)
+        self._option_phrases = lru_cache(maxsize=None)(self._typed_option_phrases)
 
     # What the bot says depends only on the flow version, the state, the language and the
     # municipality (which local numbers apply), so each bubble is made once and then shared.
@@ -215,20 +219,21 @@ class CompiledFlow:
             return global_trigger(action)
         if danger_only:
             return None
-        option = _longest_match(normalized, self._option_words.get(state, ()))
-        if option is None:
-            option = _longest_match(normalized, self._labels(state, language))
-        if option is not None:
+        if (option := _longest_match(normalized, self._option_phrases(state, language))) is not None:
             return option_trigger(option)
-        if (action := _longest_match(normalized, self._action_words)) is not None:
+        if (action := _longest_match(normalized, self._action_words.get(language, ()))) is not None:
             return global_trigger(action)
         if (lang := _longest_match(normalized, self._language_words)) is not None:
             return f"{LANGUAGE_CHOICE_PREFIX}{lang}"
         return None
 
-    def _label_words(self, state: str, language: str) -> list[tuple[str, str]]:
-        """A typed button label counts as choosing it."""
-        return [(normalize_text(self.text(language, o.label)), o.id) for o in self.flow.states[state].options]
+    def _typed_option_phrases(self, state: str, language: str) -> list[tuple[str, str]]:
+        """Keywords and labels of a state's options: a typed label counts as choosing it,
+        and beats a shorter keyword inside it ("Prata med ATV" is not "atv")."""
+        labels = [
+            (normalize_text(self.text(language, o.label)), o.id) for o in self.flow.states[state].options
+        ]
+        return [*self._option_words.get((state, language), ()), *labels]
 
 
 class Engine:

@@ -31,7 +31,7 @@ option-safe = Yes, it is safe
 option-not-safe = No, not safe
 safety-not-safe = Thank you for telling me. Your safety comes first. You may want to leave the chat now and come back when it is safe. You can also continue, if you want.
 quick-exit =
-    If someone comes, you can leave quickly. In the web chat, press “Leave quickly”. In Telegram, write /exit. This deletes the messages from the last two days. You need to delete older messages yourself on your phone.
+    If someone comes, you can leave quickly. In the web chat, press “Leave quickly”. In Telegram, write /exit. This deletes the messages in the chat that are less than two days old. You need to delete older messages yourself on your phone.
 
     You can also write “delete my data”. This deletes everything about the conversation from our server.
 
@@ -41,11 +41,11 @@ option-continue = I want to continue
 ## Who are you?
 
 who-are-you = What fits you best? You decide how much you tell.
-option-exposed = I am being hurt
+option-exposed = I am exposed to violence
 option-uses-violence = I have used violence
 option-worried = I am worried about someone
 option-young = I am under 18
-option-professional = I ask as a professional
+option-professional = I am a professional
 option-topics = Read about the help
 
 ## Buttons used in several states
@@ -75,7 +75,7 @@ option-young-telling = What happens if I tell?
 exposed-intro =
     What is happening to you is not your fault. Nobody has the right to hit, threaten or control you.
 
-    You have the right to support and protection. You decide if and when you want to contact anyone.
+    There is support and protection for you. You decide if and when you want to contact anyone.
 exposed-choice = What would you like to know more about?
 lines-women =
     Kvinnofridslinjen, a national support line for women exposed to threats or violence: { $kvinnofridslinjen }. Open day and night and free. The call does not show on your phone bill. You can be anonymous.
@@ -92,7 +92,7 @@ lines-crime-victims = Brottsofferjouren, for people who have been victims of a c
 uses-violence-intro =
     It is good that you are looking for help. Violence is a choice, and it is possible to stop.
 
-    Many people who have used violence want to change. There is support for that.
+    There is support for you if you want to change, also if you are afraid that you will use violence.
 uses-violence-help =
     ATV (Alternativ till våld, “alternative to violence”) and Välj att sluta (“choose to stop”) help people who want to stop. The help is voluntary, and it also protects children in the family.
 
@@ -109,9 +109,11 @@ worried-intro =
 worried-support =
     Listen, and believe what the person tells you. Say that it is not their fault. Let them decide, at their own pace.
 
-    Do not talk about it with the person who uses the violence. That can make things more dangerous.
+    Do not talk about it with the person who uses violence. That can make things more dangerous.
 worried-lines =
     Kvinnofridslinjen also answers relatives: { $kvinnofridslinjen }, day and night.
+
+    Brottsofferjouren, the victim support line, also answers relatives: { $brottsofferjouren }, every day { $brottsofferjouren_hours }.
 
     If you are worried about a child, you can contact social services. You can ask for advice without saying who it is about.
 
@@ -121,10 +123,10 @@ young-intro =
     It is never your fault if someone at home hits, threatens or scares you. You have the right to be safe.
 
     This is also true if someone you are going out with hurts you.
-young-bris = BRIS is there for you if you are under 18: { $bris }, day and night. You can also chat or e-mail with BRIS at bris.se.
+young-bris = BRIS (Barnens rätt i samhället, “children's rights in society”) is there for you if you are under 18: { $bris }, day and night. You can also chat or e-mail with BRIS at bris.se.
 young-adults = You can also talk to an adult you trust, for example the school nurse, the school counsellor, a teacher or a youth worker.
 young-telling-adult =
-    An adult who hears that you are being harmed wants to help you. Adults who work with children may need to tell social services, so that you get help.
+    Tell an adult you trust. If that adult does not listen, tell someone else. Adults who work with children may need to tell social services, so that you get help.
 
     You can ask what will happen before you tell everything.
 young-telling-social-services = Social services must act when a child is being harmed. They talk with you and try to make things safe for you.
@@ -148,8 +150,8 @@ atv-about =
     ATV stands for Alternativ till våld, “alternative to violence”. It is treatment for people who use violence in a close relationship. The method comes from Oslo.
 
     It is voluntary. You can have sessions alone or in a group.
-atv-for-whom = ATV Täby is run by the municipalities in the north-east of Stockholm county: Täby, Vaxholm, Danderyd, Österåker, Lidingö and Vallentuna. ATV supports both people who use violence and people who are exposed to it in a relationship.
-atv-first-contact = The first contact is usually a short phone call. Soon after that, you get a meeting.
+atv-for-whom = ATV Täby is run by municipalities in the north-east of Stockholm county. Täby, Vaxholm, Danderyd, Österåker, Lidingö and Vallentuna work together on ATV Täby. It supports both people who use violence and people who are exposed to it in a relationship.
+atv-first-contact = The first contact is usually a short phone call. Soon after that, you usually get a meeting.
 atv-number = Call ATV: { $atv }.
 atv-switchboard = Call the municipality's switchboard and ask to speak with ATV or social services.
 
@@ -169,7 +171,7 @@ police-when =
 
     Call { $police } if it is over and you want to report it or ask something. Both answer day and night.
 police-report = You can report a crime on { $police } or at a police station.
-police-contact-ban = You can ask the police or a prosecutor for a contact ban (kontaktförbud). Then the person is not allowed to contact you. A prosecutor decides. The ban can also be monitored electronically.
+police-contact-ban = You can ask the police or a prosecutor for a contact ban (kontaktförbud). A prosecutor decides. If there is a contact ban, the person is not allowed to contact you. The ban can also be monitored electronically.
 
 social-services-about =
     Social services in your municipality can give you advice, support and treatment. They can also help with sheltered housing and financial support.
@@ -181,7 +183,10 @@ honour-about =
     Honour-related violence and oppression can be when your family or relatives decide who you are allowed to meet, love or marry.
 
     It can also be threats, control or violence to protect the family's reputation. It is not your fault.
-honour-line = Rätt att välja (“right to choose”), for people of any age and for relatives: { $ratt_att_valja }, every day { $ratt_att_valja_hours }.
+honour-line =
+    Rätt att välja (“right to choose”), for people of any age and for relatives: { $ratt_att_valja }, every day { $ratt_att_valja_hours }.
+
+    If you are under 18, you can also call BRIS: { $bris }, day and night.
 
 trafficking-about =
     Maybe someone forces you to sell sex or to work. Maybe someone takes your money or your passport.
@@ -190,7 +195,7 @@ trafficking-about =
 trafficking-help =
     If you are in danger now: call { $emergency }. To report it or ask the police something: call { $police }.
 
-    Social services can give you support, and sheltered housing if you need it.
+    Social services can give you support. They can arrange sheltered housing if they assess that you need it.
 
 protected-data-about = If someone is looking for you, you can apply to Skatteverket (the Swedish Tax Agency) for protected personal data. Then it is harder for others to find your address.
 protected-data-how =
@@ -199,11 +204,13 @@ protected-data-how =
     If you need a new identity (fingerade personuppgifter), you apply to the police.
 
 injuries-about =
-    If you are injured, healthcare staff can examine and document your injuries. That can help you later, if you want to report it to the police.
+    If you are badly injured: call { $emergency }.
+
+    Healthcare staff can examine and document your injuries. That can help you later, if you want to report it to the police.
 
     Call Vårdguiden, the healthcare advice line, on { $vardguiden }, day and night. They can tell you about care and where to get your injuries examined.
 
-interpreter-about = You can get an interpreter when you call { $emergency } or Kvinnofridslinjen. Say the name of your language in Swedish or English.
+interpreter-about = You can get an interpreter when you call { $emergency } or Kvinnofridslinjen, { $kvinnofridslinjen }. Say the name of your language in Swedish or English.
 
 ## Where you live
 
@@ -219,7 +226,10 @@ local-help-intro = Here is the help near you. You can be anonymous when you ask 
 
 ## Danger now
 
-danger-now = Call { $emergency } now if you are in danger, or if someone is threatening you or has hurt you. { $emergency } answers day and night.
+danger-now =
+    Call { $emergency } now if you or someone else is in danger, threatened or hurt. { $emergency } answers day and night.
+
+    Are you afraid that you will hurt someone now? Call { $emergency } too.
 danger-now-interpreter = Say the name of your language in Swedish or English, and you will get an interpreter.
 danger-now-after = When you are safe, you can talk with a person here.
 
@@ -230,15 +240,15 @@ help-text =
 
     If you are in danger now: call { $emergency }.
 handoff-waiting =
-    You are now in the queue to talk with a person from social services. You can be anonymous. It may take a while before someone answers, especially in the evening and at night.
+    You are now in the queue to talk with a person from social services. You can be anonymous. It may take a while before someone answers. In the evening and at night, maybe nobody answers until the next day. Kvinnofridslinjen answers day and night: { $kvinnofridslinjen }.
 
-    Good to know: if a child is being harmed, social services must act.
+    Good to know: if a child is being harmed, social services must act, so that the child gets support and protection.
 
     If you are in danger now: call { $emergency }.
 handoff-waiting-atv =
-    You are now in the queue to talk with someone from ATV. You can be anonymous. It may take a while before someone answers, especially in the evening and at night.
+    You are now in the queue to talk with someone from ATV. You can be anonymous. It may take a while before someone answers. In the evening and at night, maybe nobody answers until the next day.
 
-    Good to know: if a child is being harmed, social services must act.
+    Good to know: if a child is being harmed, social services must act, so that the child gets support and protection.
 
     If someone is in danger now: call { $emergency }.
 option-leave-queue = Leave the queue

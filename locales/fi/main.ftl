@@ -31,7 +31,7 @@ option-safe = Kyllä, on turvallista
 option-not-safe = Ei ole turvallista
 safety-not-safe = Kiitos, että kerroit. Turvallisuutesi on tärkeintä. Voi olla hyvä poistua chatista nyt ja palata, kun on turvallista. Voit myös jatkaa, jos haluat.
 quick-exit =
-    Jos joku tulee, voit poistua nopeasti. Verkkochatissa paina ”Poistu nopeasti”. Telegramissa kirjoita /exit. Silloin viimeisen kahden vuorokauden viestit poistetaan. Vanhemmat viestit poistat itse puhelimestasi.
+    Jos joku tulee, voit poistua nopeasti. Verkkochatissa paina ”Poistu nopeasti”. Telegramissa kirjoita /exit. Silloin chatista poistetaan viestit, jotka ovat alle kaksi vuorokautta vanhoja. Vanhemmat viestit poistat itse puhelimestasi.
 
     Voit myös kirjoittaa ”poista tietoni”. Silloin kaikki keskustelun tiedot poistetaan palvelimeltamme.
 
@@ -75,7 +75,7 @@ option-young-telling = Mitä tapahtuu, jos kerron?
 exposed-intro =
     Se, mitä sinulle tapahtuu, ei ole sinun syytäsi. Kenelläkään ei ole oikeutta lyödä, uhkailla tai kontrolloida sinua.
 
-    Sinulla on oikeus tukeen ja suojeluun. Sinä päätät itse, otatko yhteyttä keneenkään ja milloin.
+    Sinulle on tarjolla tukea ja suojaa. Sinä päätät itse, otatko yhteyttä keneenkään ja milloin.
 exposed-choice = Mistä haluaisit tietää lisää?
 lines-women =
     Kvinnofridslinjen on valtakunnallinen auttava puhelin naisille, jotka kokevat uhkailua tai väkivaltaa: { $kvinnofridslinjen }. Se vastaa ympäri vuorokauden ja on maksuton. Puhelu ei näy puhelinlaskussa. Voit soittaa nimettömänä.
@@ -92,7 +92,7 @@ lines-crime-victims = Brottsofferjouren on tarkoitettu sinulle, joka olet joutun
 uses-violence-intro =
     On hyvä, että haet apua. Väkivalta on valinta, ja väkivallan voi lopettaa.
 
-    Moni väkivaltaa käyttänyt haluaa muuttua. Siihen on tarjolla tukea.
+    Tukea on tarjolla sinulle, joka haluat muuttua, myös jos pelkäät käyttäväsi väkivaltaa.
 uses-violence-help =
     ATV (Alternativ till våld, ”vaihtoehto väkivallalle”) ja Välj att sluta (”valitse lopettaminen”) auttavat sinua, joka haluat lopettaa. Apu on vapaaehtoista, ja se suojelee myös perheen lapsia.
 
@@ -113,6 +113,8 @@ worried-support =
 worried-lines =
     Kvinnofridslinjen palvelee myös läheisiä: { $kvinnofridslinjen }, ympäri vuorokauden.
 
+    Brottsofferjouren (rikoksen uhrien auttava puhelin) palvelee myös läheisiä: { $brottsofferjouren }, joka päivä klo { $brottsofferjouren_hours }.
+
     Jos olet huolissasi lapsesta, voit ottaa yhteyttä sosiaalitoimeen. Voit kysyä neuvoa kertomatta, ketä asia koskee.
 
 ## Jos olet alle 18-vuotias
@@ -121,10 +123,10 @@ young-intro =
     Se ei ole koskaan sinun syytäsi, jos joku kotona lyö, uhkailee tai pelottelee sinua. Sinulla on oikeus olla turvassa.
 
     Sama pätee, jos joku, jonka kanssa seurustelet, satuttaa sinua.
-young-bris = BRIS on sinua varten, jos olet alle 18-vuotias: { $bris }, ympäri vuorokauden. Sivulla bris.se voit myös chatata BRISin kanssa tai lähettää sähköpostia.
+young-bris = BRIS (Barnens rätt i samhället, ”lasten oikeudet yhteiskunnassa”) on sinua varten, jos olet alle 18-vuotias: { $bris }, ympäri vuorokauden. Sivulla bris.se voit myös chatata BRISin kanssa tai lähettää sähköpostia.
 young-adults = Voit myös puhua aikuiselle, johon luotat, esimerkiksi kouluterveydenhoitajalle, koulukuraattorille, opettajalle tai nuorisotyöntekijälle.
 young-telling-adult =
-    Aikuinen, joka saa tietää, että sinua kohdellaan huonosti, haluaa auttaa sinua. Lasten kanssa työskentelevät aikuiset voivat joutua kertomaan asiasta sosiaalitoimeen, jotta saat apua.
+    Kerro aikuiselle, johon luotat. Jos hän ei kuuntele, kerro jollekulle muulle. Lasten kanssa työskentelevät aikuiset voivat joutua kertomaan asiasta sosiaalitoimeen, jotta saat apua.
 
     Voit kysyä, mitä sitten tapahtuu, ennen kuin kerrot kaiken.
 young-telling-social-services = Sosiaalitoimen täytyy puuttua asiaan, kun lasta kohdellaan huonosti. Työntekijät puhuvat kanssasi ja yrittävät tehdä tilanteestasi turvallisen.
@@ -148,8 +150,8 @@ atv-about =
     ATV on lyhenne sanoista Alternativ till våld, ”vaihtoehto väkivallalle”. Se on hoitoa ihmisille, jotka käyttävät väkivaltaa lähisuhteessa. Menetelmä on kotoisin Oslosta.
 
     Hoito on vapaaehtoista. Voit käydä keskusteluissa yksin tai ryhmässä.
-atv-for-whom = ATV Täby -palvelua ylläpitävät Tukholman läänin koillisosan kunnat: Täby, Vaxholm, Danderyd, Österåker, Lidingö ja Vallentuna. ATV tukee sekä väkivaltaa käyttäviä että niitä, jotka kokevat väkivaltaa parisuhteessa.
-atv-first-contact = Ensimmäinen yhteydenotto on yleensä lyhyt puhelu. Sen jälkeen pääset pian tapaamiseen.
+atv-for-whom = ATV Täby -palvelua ylläpitävät kunnat Tukholman läänin koillisosassa. Täby, Vaxholm, Danderyd, Österåker, Lidingö ja Vallentuna tekevät siinä yhteistyötä. Siellä saavat tukea sekä väkivaltaa käyttävät että ne, jotka kokevat väkivaltaa parisuhteessa.
+atv-first-contact = Ensimmäinen yhteydenotto on yleensä lyhyt puhelu. Sen jälkeen pääset tavallisesti pian tapaamiseen.
 atv-number = Soita ATV:hen numeroon { $atv }.
 atv-switchboard = Soita kunnan vaihteeseen ja pyydä, että sinut yhdistetään ATV:hen tai sosiaalitoimeen.
 
@@ -169,7 +171,7 @@ police-when =
 
     Soita numeroon { $police }, jos tilanne on ohi ja haluat tehdä rikosilmoituksen tai kysyä jotain. Molemmat vastaavat ympäri vuorokauden.
 police-report = Voit tehdä rikosilmoituksen soittamalla numeroon { $police } tai käymällä poliisiasemalla.
-police-contact-ban = Voit pyytää poliisilta tai syyttäjältä lähestymiskieltoa (kontaktförbud). Silloin henkilö ei saa ottaa sinuun yhteyttä. Päätöksen tekee syyttäjä. Kieltoa voidaan myös valvoa sähköisesti.
+police-contact-ban = Voit pyytää poliisilta tai syyttäjältä lähestymiskieltoa (kontaktförbud). Päätöksen tekee syyttäjä. Jos lähestymiskielto määrätään, henkilö ei saa ottaa sinuun yhteyttä. Kieltoa voidaan myös valvoa sähköisesti.
 
 social-services-about =
     Kuntasi sosiaalitoimi voi antaa sinulle neuvoja, tukea ja hoitoa. Se voi myös auttaa, jos tarvitset turvakodin tai taloudellista tukea.
@@ -181,7 +183,10 @@ honour-about =
     Kunniaan liittyvä väkivalta ja sorto voi olla sitä, että perhe tai suku päättää, keitä saat tavata, keneen saat rakastua tai kenen kanssa saat mennä naimisiin.
 
     Se voi olla myös uhkailua, kontrollia tai väkivaltaa, jolla suojellaan perheen mainetta. Se ei ole sinun syytäsi.
-honour-line = Rätt att välja (”oikeus valita”) on tarkoitettu sinulle iästäsi riippumatta ja myös läheisille: { $ratt_att_valja }, joka päivä klo { $ratt_att_valja_hours }.
+honour-line =
+    Rätt att välja (”oikeus valita”) on tarkoitettu sinulle iästäsi riippumatta ja myös läheisille: { $ratt_att_valja }, joka päivä klo { $ratt_att_valja_hours }.
+
+    Jos olet alle 18-vuotias, voit soittaa myös BRISiin: { $bris }, ympäri vuorokauden.
 
 trafficking-about =
     Joku saattaa pakottaa sinut myymään seksiä tai tekemään töitä. Joku saattaa ottaa rahasi tai passisi.
@@ -190,7 +195,7 @@ trafficking-about =
 trafficking-help =
     Jos olet vaarassa nyt, soita numeroon { $emergency }. Jos haluat tehdä rikosilmoituksen tai kysyä poliisilta jotain, soita numeroon { $police }.
 
-    Sosiaalitoimi voi antaa sinulle tukea ja tarvittaessa turvakodin.
+    Sosiaalitoimi voi antaa sinulle tukea. Se voi järjestää sinulle turvakodin, jos se arvioi, että tarvitset sitä.
 
 protected-data-about = Jos joku etsii sinua, voit hakea suojattuja henkilötietoja Skatteverketiltä (Ruotsin verovirasto). Silloin osoitettasi on vaikeampi löytää.
 protected-data-how =
@@ -199,11 +204,13 @@ protected-data-how =
     Uutta henkilöllisyyttä (fingerade personuppgifter) haet poliisilta.
 
 injuries-about =
-    Jos olet loukkaantunut, terveydenhuollossa voidaan tutkia ja dokumentoida vammasi. Siitä voi olla apua myöhemmin, jos haluat tehdä rikosilmoituksen.
+    Jos olet loukkaantunut pahasti, soita numeroon { $emergency }.
 
-    Soita Vårdguideniin numeroon { $vardguiden }. Se vastaa ympäri vuorokauden. Sieltä saat neuvoja hoidosta ja siitä, missä vammasi voidaan tutkia.
+    Terveydenhuollossa voidaan tutkia ja dokumentoida vammasi. Siitä voi olla apua myöhemmin, jos haluat tehdä rikosilmoituksen.
 
-interpreter-about = Voit saada tulkin, kun soitat numeroon { $emergency } tai Kvinnofridslinjeniin. Sano kielesi nimi ruotsiksi tai englanniksi: ”finska” tai ”Finnish”.
+    Soita Vårdguideniin (terveysneuvonnan puhelin) numeroon { $vardguiden }. Se vastaa ympäri vuorokauden. Sieltä saat neuvoja hoidosta ja siitä, missä vammasi voidaan tutkia.
+
+interpreter-about = Voit saada tulkin, kun soitat numeroon { $emergency } tai Kvinnofridslinjeniin numeroon { $kvinnofridslinjen }. Sano kielesi nimi ruotsiksi tai englanniksi: ”finska” tai ”Finnish”.
 
 ## Oma kuntasi
 
@@ -219,7 +226,10 @@ local-help-intro = Tässä on apua lähelläsi. Voit olla nimetön, kun kysyt ne
 
 ## Vaara nyt
 
-danger-now = Soita nyt numeroon { $emergency }, jos olet vaarassa, jos joku uhkaa sinua tai on satuttanut sinua. Numeroon { $emergency } vastataan ympäri vuorokauden.
+danger-now =
+    Soita nyt numeroon { $emergency }, jos olet vaarassa, sinua uhataan tai olet loukkaantunut. Soita myös, jos joku muu on samassa tilanteessa. Numeroon { $emergency } vastataan ympäri vuorokauden.
+
+    Pelkäätkö, että sinä itse satutat nyt jotakuta? Soita silloinkin numeroon { $emergency }.
 danger-now-interpreter = Sano kielesi nimi ruotsiksi tai englanniksi: ”finska” tai ”Finnish”. Silloin saat tulkin.
 danger-now-after = Kun olet turvassa, voit puhua täällä ihmisen kanssa.
 
@@ -230,15 +240,15 @@ help-text =
 
     Jos olet vaarassa nyt, soita numeroon { $emergency }.
 handoff-waiting =
-    Olet nyt jonossa odottamassa, että pääset puhumaan sosiaalitoimen työntekijän kanssa. Voit olla nimetön. Voi kestää hetken, ennen kuin joku vastaa, varsinkin iltaisin ja öisin.
+    Olet nyt jonossa odottamassa, että pääset puhumaan sosiaalitoimen työntekijän kanssa. Voit olla nimetön. Voi kestää hetken, ennen kuin joku vastaa. Iltaisin ja öisin kukaan ei ehkä vastaa ennen seuraavaa päivää. Kvinnofridslinjen vastaa ympäri vuorokauden: { $kvinnofridslinjen }.
 
-    Hyvä tietää: jos lapsen turvallisuus tai hyvinvointi on vaarassa, sosiaalitoimen täytyy puuttua asiaan.
+    Hyvä tietää: jos lapsen turvallisuus tai hyvinvointi on vaarassa, sosiaalitoimen täytyy puuttua asiaan, jotta lapsi saa tukea ja suojaa.
 
     Jos olet vaarassa nyt, soita numeroon { $emergency }.
 handoff-waiting-atv =
-    Olet nyt jonossa odottamassa, että pääset puhumaan ATV:n työntekijän kanssa. Voit olla nimetön. Voi kestää hetken, ennen kuin joku vastaa, varsinkin iltaisin ja öisin.
+    Olet nyt jonossa odottamassa, että pääset puhumaan ATV:n työntekijän kanssa. Voit olla nimetön. Voi kestää hetken, ennen kuin joku vastaa. Iltaisin ja öisin kukaan ei ehkä vastaa ennen seuraavaa päivää.
 
-    Hyvä tietää: jos lapsen turvallisuus tai hyvinvointi on vaarassa, sosiaalitoimen täytyy puuttua asiaan.
+    Hyvä tietää: jos lapsen turvallisuus tai hyvinvointi on vaarassa, sosiaalitoimen täytyy puuttua asiaan, jotta lapsi saa tukea ja suojaa.
 
     Jos joku on vaarassa nyt, soita numeroon { $emergency }.
 option-leave-queue = Poistu jonosta

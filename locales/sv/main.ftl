@@ -32,7 +32,7 @@ option-safe = Ja, det är säkert
 option-not-safe = Nej, inte säkert
 safety-not-safe = Tack för att du säger det. Din säkerhet går först. Lämna gärna chatten nu och kom tillbaka när det är säkert. Du kan också fortsätta, om du vill.
 quick-exit =
-    Om någon kommer kan du lämna snabbt. I webbchatten trycker du på ”Lämna snabbt”. I Telegram skriver du /exit. Då raderas meddelandena från de senaste två dygnen. Äldre meddelanden raderar du själv i telefonen.
+    Om någon kommer kan du lämna snabbt. I webbchatten trycker du på ”Lämna snabbt”. I Telegram skriver du /exit. Då raderas meddelanden i chatten som är yngre än två dygn. Äldre meddelanden raderar du själv i telefonen.
 
     Du kan också skriva ”radera mina uppgifter”. Då raderas allt om samtalet från vår server.
 
@@ -42,11 +42,11 @@ option-continue = Jag vill fortsätta
 ## Vem är du?
 
 who-are-you = Vad passar bäst in på dig? Du väljer själv hur mycket du berättar.
-option-exposed = Jag blir utsatt
+option-exposed = Jag utsätts för våld
 option-uses-violence = Jag har använt våld
 option-worried = Jag oroar mig för någon
 option-young = Jag är under 18
-option-professional = Jag möter det i jobbet
+option-professional = Jag är yrkesverksam
 option-topics = Läs om hjälpen
 
 ## Knappar som finns i flera lägen
@@ -76,7 +76,7 @@ option-young-telling = Vad händer om jag berättar?
 exposed-intro =
     Det som händer dig är inte ditt fel. Ingen har rätt att slå, hota eller kontrollera dig.
 
-    Du har rätt till stöd och skydd. Du bestämmer själv om och när du vill kontakta någon.
+    Det finns stöd och skydd för dig. Du bestämmer själv om och när du vill kontakta någon.
 exposed-choice = Vad vill du veta mer om?
 lines-women =
     Kvinnofridslinjen, för kvinnor som utsätts för hot eller våld: { $kvinnofridslinjen }. Dygnet runt, gratis, och syns inte på telefonräkningen. Du kan vara anonym.
@@ -93,7 +93,7 @@ lines-crime-victims = Brottsofferjouren, för dig som har utsatts för brott, se
 uses-violence-intro =
     Det är bra att du söker hjälp. Våld är ett val, och det går att sluta.
 
-    Många som har använt våld vill förändra sig. Det finns stöd för det.
+    Det finns stöd för dig som vill förändra dig, också om du är rädd att du ska använda våld.
 uses-violence-help =
     ATV (Alternativ till våld) och Välj att sluta hjälper dig som vill sluta. Hjälpen är frivillig, och den skyddar också barn i familjen.
 
@@ -108,11 +108,13 @@ worried-intro =
 
     Om någon är i fara nu: ring { $emergency }.
 worried-support =
-    Lyssna och tro på det personen berättar. Säg att det inte är hennes eller hans fel. Låt personen själv bestämma i sin egen takt.
+    Lyssna och tro på det personen berättar. Säg att det inte är personens fel. Låt personen själv bestämma i sin egen takt.
 
-    Prata inte med den som utövar våldet om det. Det kan göra situationen farligare.
+    Prata inte med den som använder våld om det. Det kan göra situationen farligare.
 worried-lines =
     Kvinnofridslinjen svarar också anhöriga: { $kvinnofridslinjen }, dygnet runt.
+
+    Brottsofferjouren svarar också anhöriga: { $brottsofferjouren }, alla dagar kl. { $brottsofferjouren_hours }.
 
     Om du oroar dig för ett barn kan du kontakta socialtjänsten. Du kan fråga om råd utan att säga vem det gäller.
 
@@ -122,10 +124,10 @@ young-intro =
     Det är aldrig ditt fel om någon hemma slår, hotar eller skrämmer dig. Du har rätt att vara trygg.
 
     Det gäller också om någon du är ihop med gör dig illa.
-young-bris = BRIS är till för dig under 18: { $bris }, dygnet runt. Du kan också chatta eller mejla med BRIS på bris.se.
+young-bris = BRIS (Barnens rätt i samhället) är till för dig under 18: { $bris }, dygnet runt. Du kan också chatta eller mejla med BRIS på bris.se.
 young-adults = Du kan också prata med en vuxen du litar på, till exempel skolsköterskan, kuratorn, en lärare eller en fältassistent.
 young-telling-adult =
-    En vuxen som får veta att du far illa vill hjälpa dig. Vuxna som arbetar med barn kan behöva berätta för socialtjänsten, så att du får hjälp.
+    Berätta för en vuxen du litar på. Om den vuxna inte lyssnar, berätta för någon annan. Vuxna som arbetar med barn kan behöva berätta för socialtjänsten, så att du får hjälp.
 
     Du kan fråga vad som kommer att hända innan du berättar allt.
 young-telling-social-services = Socialtjänsten måste agera när ett barn far illa. De pratar med dig och försöker göra det tryggt för dig.
@@ -149,15 +151,15 @@ atv-about =
     ATV betyder Alternativ till våld. Det är behandling för den som använder våld i en nära relation. Metoden kommer från Oslo.
 
     Det är frivilligt. Du kan få samtal ensam eller i grupp.
-atv-for-whom = ATV Täby drivs av kommunerna i nordöstra Stockholms län: Täby, Vaxholm, Danderyd, Österåker, Lidingö och Vallentuna. ATV ger stöd både till den som använder våld och till den som blir utsatt i en parrelation.
-atv-first-contact = Första kontakten är oftast ett kort telefonsamtal. Sedan får du snart ett möte.
+atv-for-whom = ATV Täby drivs av kommuner i nordöstra Stockholms län. Täby, Vaxholm, Danderyd, Österåker, Lidingö och Vallentuna samarbetar kring ATV Täby. Där får både den som använder våld och den som blir utsatt i en parrelation stöd.
+atv-first-contact = Första kontakten är oftast ett kort telefonsamtal. Sedan brukar du snart få ett möte.
 atv-number = Ring ATV: { $atv }.
 atv-switchboard = Ring kommunens växel och be att få prata med ATV eller socialtjänsten.
 
 sheltered-housing-about =
     Skyddat boende är ett tryggt boende för dig som behöver skydd mot våld.
 
-    Barn som följer med får en egen bedömning. Ett barn kan få bo där med den ena vårdnadshavaren, även om den andra inte samtycker.
+    Barn som följer med får en egen bedömning. Ett barn kan få bo där med en av sina vårdnadshavare, även om den andra inte går med på det.
 sheltered-housing-how = Du får skyddat boende genom socialtjänsten i din kommun. De bedömer vad du behöver och beslutar. En kvinnojour kan hjälpa dig att få kontakt med socialtjänsten.
 social-services-number = Socialtjänsten, på kontorstid: { $social_services }.
 social-services-switchboard = Ring kommunens växel och be att få prata med socialtjänsten.
@@ -170,7 +172,7 @@ police-when =
 
     Ring { $police } om det som hänt är över och du vill anmäla eller fråga något. Båda svarar dygnet runt.
 police-report = Du kan anmäla ett brott på { $police } eller på en polisstation.
-police-contact-ban = Du kan be polisen eller en åklagare om kontaktförbud. Då får personen inte kontakta dig. En åklagare beslutar. Förbudet kan också övervakas elektroniskt.
+police-contact-ban = Du kan be polisen eller en åklagare om kontaktförbud. En åklagare beslutar. Om det blir kontaktförbud får personen inte kontakta dig. Förbudet kan också övervakas elektroniskt.
 
 social-services-about =
     Socialtjänsten i din kommun kan ge dig råd, stöd och behandling. De kan också hjälpa till med skyddat boende och ekonomiskt stöd.
@@ -182,7 +184,10 @@ honour-about =
     Hedersrelaterat våld och förtryck kan vara när familjen eller släkten bestämmer vem du får träffa, vara kär i eller gifta dig med.
 
     Det kan också vara hot, kontroll eller våld för att skydda familjens rykte. Det är inte ditt fel.
-honour-line = Rätt att välja, för dig i alla åldrar och för anhöriga: { $ratt_att_valja }, alla dagar kl. { $ratt_att_valja_hours }.
+honour-line =
+    Rätt att välja, för dig i alla åldrar och för anhöriga: { $ratt_att_valja }, alla dagar kl. { $ratt_att_valja_hours }.
+
+    Är du under 18 kan du också ringa BRIS: { $bris }, dygnet runt.
 
 trafficking-about =
     Någon kanske tvingar dig att sälja sex eller att arbeta. Någon kanske tar dina pengar eller ditt pass.
@@ -191,7 +196,7 @@ trafficking-about =
 trafficking-help =
     Om du är i fara nu: ring { $emergency }. Vill du anmäla eller fråga polisen: ring { $police }.
 
-    Socialtjänsten kan ge dig stöd, och skyddat boende om du behöver det.
+    Socialtjänsten kan ge dig stöd. De kan ordna skyddat boende om de bedömer att du behöver det.
 
 protected-data-about = Om någon letar efter dig kan du ansöka om skyddade personuppgifter hos Skatteverket. Då blir det svårare att hitta din adress.
 protected-data-how =
@@ -200,11 +205,13 @@ protected-data-how =
     Fingerade personuppgifter, alltså en ny identitet, söker du hos polisen.
 
 injuries-about =
-    Om du är skadad kan du få skadorna undersökta och dokumenterade i vården. Det kan hjälpa dig senare, om du vill anmäla.
+    Om du är svårt skadad: ring { $emergency }.
+
+    Du kan få skadorna undersökta och dokumenterade i vården. Det kan hjälpa dig senare, om du vill anmäla.
 
     Ring Vårdguiden på { $vardguiden }, dygnet runt. Där får du råd om vård och om var du kan få skadorna undersökta.
 
-interpreter-about = Du kan få tolk när du ringer { $emergency } eller Kvinnofridslinjen. Säg namnet på ditt språk på svenska eller engelska.
+interpreter-about = Du kan få tolk när du ringer { $emergency } eller Kvinnofridslinjen, { $kvinnofridslinjen }. Säg namnet på ditt språk på svenska eller engelska.
 
 ## Din kommun
 
@@ -220,7 +227,10 @@ local-help-intro = Här är hjälpen nära dig. Du kan vara anonym när du fråg
 
 ## Fara nu
 
-danger-now = Ring { $emergency } nu om du är i fara, om någon hotar dig eller har skadat dig. { $emergency } svarar dygnet runt.
+danger-now =
+    Ring { $emergency } nu om du eller någon annan är i fara, blir hotad eller är skadad. { $emergency } svarar dygnet runt.
+
+    Är du rädd att du själv ska skada någon nu? Ring också { $emergency }.
 danger-now-interpreter = Säg namnet på ditt språk på svenska eller engelska, så får du en tolk.
 danger-now-after = När du är i säkerhet kan du prata med en person här.
 
@@ -231,15 +241,15 @@ help-text =
 
     Om du är i fara nu: ring { $emergency }.
 handoff-waiting =
-    Du står nu i kö för att prata med en person från socialtjänsten. Du kan vara anonym. Det kan ta en stund innan någon svarar, särskilt på kvällar och nätter.
+    Du står nu i kö för att prata med en person från socialtjänsten. Du kan vara anonym. Det kan ta en stund innan någon svarar. På kvällar och nätter kanske ingen svarar förrän nästa dag. Kvinnofridslinjen svarar dygnet runt: { $kvinnofridslinjen }.
 
-    Bra att veta: om ett barn far illa måste socialtjänsten agera.
+    Bra att veta: om ett barn far illa måste socialtjänsten agera, så att barnet får stöd och skydd.
 
     Om du är i fara nu: ring { $emergency }.
 handoff-waiting-atv =
-    Du står nu i kö för att prata med någon från ATV. Du kan vara anonym. Det kan ta en stund innan någon svarar, särskilt på kvällar och nätter.
+    Du står nu i kö för att prata med någon från ATV. Du kan vara anonym. Det kan ta en stund innan någon svarar. På kvällar och nätter kanske ingen svarar förrän nästa dag.
 
-    Bra att veta: om ett barn far illa måste socialtjänsten agera.
+    Bra att veta: om ett barn far illa måste socialtjänsten agera, så att barnet får stöd och skydd.
 
     Om någon är i fara nu: ring { $emergency }.
 option-leave-queue = Lämna kön

@@ -56,7 +56,7 @@ BROKEN = {
     "variable not given": (SV, "brott på { $police }", "brott på { $polisen }", FLOW, "message 'police-report' needs variables the flow does not give: polisen"),
     "local number without if_set": (SV, "atv-switchboard = Ring", "atv-switchboard = { $atv } eller ring", FLOW, "states.atv.say[3].otherwise: message 'atv-switchboard' needs variables the flow does not give: atv"),
     "unknown local number": (FLOW, "{id: atv-number, if_set: atv,", "{id: atv-number, if_set: atw,", FLOW, "states.atv.say[3].if_set: 'atw' is not one of the flow's local_numbers"),
-    "no keywords in a language": (FLOW, "      en: [delete my data]\n", "", FLOW, "global_actions.forget.keywords: no keywords for en"),
+    "no keywords in a language": (FLOW, "      en: [delete my data, delete everything]\n", "", FLOW, "global_actions.forget.keywords: no keywords for en"),
     "fluent syntax": (EN, "option-leave-queue = Leave", "option-leave-queue = { Leave", EN, "Fluent syntax error"),
     "engine message missing": (SV, "engine-too-long = ", "engine-too-short = ", "locales/sv", "message 'engine-too-long', which the engine says, is missing"),
 }  # fmt: skip

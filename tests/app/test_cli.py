@@ -121,7 +121,7 @@ async def test_chat_can_be_scripted_through_a_pipe(
     assert "  1) Ja, det är säkert" in out
     assert "Om någon kommer kan du lämna snabbt." in out  # 1: it is safe; quick exit explained
     assert "Det som händer dig är inte ditt fel." in out  # 1: continue, 1: "I am being hurt"
-    assert "Ring 112 nu om du är i fara" in out  # danger words
+    assert "Ring 112 nu om du eller någon annan är i fara" in out  # danger words
     assert "Say the name of your language in Swedish or English" in out  # after switching to English
     # The trial conversation is deleted when the chat ends.
     assert await redis.keys("*") == []

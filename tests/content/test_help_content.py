@@ -250,6 +250,36 @@ def test_every_global_action_can_be_typed_in_every_language(language: str, shipp
         assert len(menu.options) == len(SHIPPED_LANGUAGES), word
 
 
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_the_safety_question_can_be_answered_by_typing_in_every_language(
+    language: str, shipped_content: Content
+) -> None:
+    engine = new_engine(shipped_content)
+    welcome = reachable_conversations(engine, language)["welcome"]
+    for option in engine.entry.flow.states["welcome"].options:
+        assert option.keywords.get(language), f"no {language} keywords for {option.id}"
+        for word in option.keywords[language]:
+            assert engine.step(welcome, Incoming("walk", text=word)).conversation.state == option.goto, word
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_typing_a_buttons_label_chooses_that_button_in_every_state(
+    language: str, shipped_content: Content
+) -> None:
+    engine = new_engine(shipped_content)
+    for state, conversation in reachable_conversations(engine, language).items():
+        if conversation.status == "waiting":
+            continue  # text is for the caseworker then; only danger words act on it
+        for option in engine.entry.flow.states[state].options:
+            label = engine.entry.text(language, option.label)
+            assert (
+                engine.step(conversation, Incoming("walk", text=label)).conversation.state == option.goto
+            ), (
+                state,
+                label,
+            )
+
+
 QUOTED = re.compile(r"[“”\"«„]([^“”\"«»„]+)[”\"»“]")
 
 

@@ -72,6 +72,17 @@ def test_typing_a_button_label_chooses_it(engine: Engine) -> None:
     assert step.conversation.state == "other"
 
 
+def test_keywords_other_than_danger_count_only_in_the_conversations_language(engine: Engine) -> None:
+    english = start(engine, "en")
+    assert engine.step(english, Incoming("k", text="forget me")).forget
+    # "glöm mig" is Swedish for "forget me"; in English it is just text.
+    step = engine.step(english, Incoming("k", text="glöm mig"))
+    assert not step.forget
+    assert step.replies[0].text == "Did not understand"
+    # Danger words, on the other hand, work whatever the language.
+    assert engine.step(english, Incoming("k", text="hjälp nu")).conversation.state == "danger"
+
+
 def test_text_that_matches_nothing_is_not_understood_and_kept(engine: Engine) -> None:
     step = engine.step(start(engine), Incoming("k", text="blå himmel"))
     assert step.conversation.state == "start"
