@@ -31,7 +31,7 @@ option-safe = Tak, jest bezpiecznie
 option-not-safe = Nie, nie jest bezpiecznie
 safety-not-safe = Dziękuję, że o tym mówisz. Twoje bezpieczeństwo jest najważniejsze. Może lepiej wyjdź teraz z czatu i wróć, kiedy będzie bezpiecznie. Jeśli chcesz, możesz też kontynuować.
 quick-exit =
-    Jeśli ktoś przyjdzie, możesz szybko wyjść. Na czacie internetowym naciśnij „Szybkie wyjście”. W Telegramie napisz /exit. Wtedy wiadomości z ostatnich dwóch dni zostaną usunięte. Starsze wiadomości usuwasz samodzielnie w telefonie.
+    Jeśli ktoś przyjdzie, możesz szybko wyjść. Na czacie internetowym naciśnij „Szybkie wyjście”. W Telegramie napisz /exit. Wtedy zostaną usunięte te wiadomości na czacie, które mają mniej niż dwie doby. Starsze wiadomości usuwasz samodzielnie w telefonie.
 
     Możesz też napisać „usuń moje dane”. Wtedy wszystko o tej rozmowie zostanie usunięte z naszego serwera.
 
@@ -70,12 +70,12 @@ option-my-municipality = Pomoc w mojej gminie
 option-change-municipality = Zmień gminę
 option-young-telling = Co będzie, jeśli powiem?
 
-## Jeśli doznajesz przemocy
+## Jeśli doświadczasz przemocy
 
 exposed-intro =
     To, co Cię spotyka, nie jest Twoją winą. Nikt nie ma prawa Cię bić, kontrolować ani Ci grozić.
 
-    Masz prawo do wsparcia i ochrony. To Ty decydujesz, czy i kiedy chcesz się z kimś skontaktować.
+    Możesz dostać wsparcie i ochronę. To Ty decydujesz, czy i kiedy chcesz się z kimś skontaktować.
 exposed-choice = O czym chcesz dowiedzieć się więcej?
 lines-women =
     Kvinnofridslinjen to ogólnokrajowy telefon zaufania dla kobiet, które doświadczają gróźb lub przemocy: { $kvinnofridslinjen }. Działa całą dobę i jest bezpłatny. Połączenie nie pojawia się na rachunku telefonicznym. Możesz zachować anonimowość.
@@ -92,7 +92,7 @@ lines-crime-victims = Brottsofferjouren pomaga osobom, które padły ofiarą prz
 uses-violence-intro =
     Dobrze, że szukasz pomocy. Przemoc to wybór. Można z nią skończyć.
 
-    Wiele osób, które stosowały przemoc, chce się zmienić. Mogą w tym dostać wsparcie.
+    Możesz dostać wsparcie, jeśli chcesz się zmienić. Także wtedy, gdy boisz się, że możesz użyć przemocy.
 uses-violence-help =
     ATV (Alternativ till våld, czyli „alternatywa dla przemocy”) i Välj att sluta („wybierz, żeby przestać”) pomagają, jeśli chcesz przestać stosować przemoc. Ta pomoc jest dobrowolna. Chroni też dzieci w rodzinie.
 
@@ -113,6 +113,8 @@ worried-support =
 worried-lines =
     Do Kvinnofridslinjen mogą też dzwonić bliscy: { $kvinnofridslinjen }, całą dobę.
 
+    Do Brottsofferjouren (telefon wsparcia dla ofiar przestępstw) mogą też dzwonić bliscy: { $brottsofferjouren }, codziennie w godzinach { $brottsofferjouren_hours }.
+
     Jeśli martwisz się o dziecko, możesz skontaktować się z opieką społeczną. Możesz poprosić o radę, nie mówiąc, kogo to dotyczy.
 
 ## Jeśli masz mniej niż 18 lat
@@ -121,10 +123,10 @@ young-intro =
     To nigdy nie jest Twoja wina, jeśli ktoś w domu Cię bije, grozi Ci albo Cię straszy. Masz prawo czuć się bezpiecznie.
 
     Tak samo jest, jeśli krzywdzi Cię ktoś, z kim jesteś w związku.
-young-bris = BRIS jest dla Ciebie, jeśli masz mniej niż 18 lat: { $bris }, całą dobę. Możesz też pisać do BRIS na czacie albo e-mailem: bris.se.
+young-bris = BRIS (Barnens rätt i samhället, czyli „prawa dzieci w społeczeństwie”) jest dla Ciebie, jeśli masz mniej niż 18 lat: { $bris }, całą dobę. Możesz też pisać do BRIS na czacie albo e-mailem: bris.se.
 young-adults = Możesz też porozmawiać z dorosłą osobą, której ufasz, na przykład z pielęgniarką szkolną, pedagogiem szkolnym, nauczycielem albo streetworkerem.
 young-telling-adult =
-    Dorosła osoba, która dowie się, że dzieje Ci się krzywda, chce Ci pomóc. Dorośli, którzy pracują z dziećmi, czasem muszą powiedzieć o tym opiece społecznej, żeby można było Ci pomóc.
+    Powiedz o tym dorosłej osobie, której ufasz. Jeśli ta osoba Cię nie wysłucha, powiedz komuś innemu. Dorośli, którzy pracują z dziećmi, czasem muszą powiedzieć o tym opiece społecznej, żeby można było Ci pomóc.
 
     Możesz zapytać, co się stanie, zanim opowiesz wszystko.
 young-telling-social-services = Opieka społeczna musi zareagować, gdy dziecku dzieje się krzywda. Pracownicy porozmawiają z Tobą i postarają się, żeby było Ci bezpiecznie.
@@ -148,8 +150,8 @@ atv-about =
     ATV to skrót od Alternativ till våld, czyli „alternatywa dla przemocy”. To terapia dla osób, które stosują przemoc w bliskiej relacji. Metoda pochodzi z Oslo.
 
     Udział jest dobrowolny. Możesz chodzić na spotkania indywidualne albo grupowe.
-atv-for-whom = ATV Täby prowadzą gminy w północno-wschodniej części regionu sztokholmskiego: Täby, Vaxholm, Danderyd, Österåker, Lidingö i Vallentuna. ATV pomaga zarówno osobom, które stosują przemoc, jak i osobom, które doświadczają przemocy w związku.
-atv-first-contact = Pierwszy kontakt to zwykle krótka rozmowa telefoniczna. Potem wkrótce dostajesz termin spotkania.
+atv-for-whom = ATV Täby prowadzą gminy w północno-wschodniej części regionu sztokholmskiego. Täby, Vaxholm, Danderyd, Österåker, Lidingö i Vallentuna współpracują przy ATV Täby. Wsparcie dostają tam zarówno osoby, które stosują przemoc, jak i osoby, które doświadczają przemocy w związku.
+atv-first-contact = Pierwszy kontakt to zwykle krótka rozmowa telefoniczna. Potem zazwyczaj wkrótce dostajesz termin spotkania.
 atv-number = Zadzwoń do ATV: { $atv }.
 atv-switchboard = Zadzwoń do centrali telefonicznej gminy i poproś o rozmowę z ATV albo z opieką społeczną.
 
@@ -181,7 +183,10 @@ honour-about =
     Przemoc i ucisk w imię honoru to na przykład sytuacja, gdy rodzina lub krewni decydują, z kim możesz się spotykać, w kim możesz się zakochać albo z kim możesz wziąć ślub.
 
     Mogą to być też groźby, kontrola lub przemoc, które mają chronić dobre imię rodziny. To nie jest Twoja wina.
-honour-line = Rätt att välja („prawo wyboru”) to telefon wsparcia dla Ciebie, bez względu na wiek, i dla Twoich bliskich: { $ratt_att_valja }, codziennie w godzinach { $ratt_att_valja_hours }.
+honour-line =
+    Rätt att välja („prawo wyboru”) to telefon wsparcia dla Ciebie, bez względu na wiek, i dla Twoich bliskich: { $ratt_att_valja }, codziennie w godzinach { $ratt_att_valja_hours }.
+
+    Jeśli masz mniej niż 18 lat, możesz też zadzwonić do BRIS: { $bris }, całą dobę.
 
 trafficking-about =
     Może ktoś zmusza Cię do sprzedawania seksu albo do pracy. Może ktoś zabiera Ci pieniądze albo paszport.
@@ -190,7 +195,7 @@ trafficking-about =
 trafficking-help =
     Jeśli jesteś teraz w niebezpieczeństwie: zadzwoń pod numer { $emergency }. Jeśli chcesz zgłosić przestępstwo albo o coś zapytać policję: zadzwoń pod numer { $police }.
 
-    Opieka społeczna może dać Ci wsparcie, a jeśli potrzebujesz, także bezpieczne schronienie.
+    Opieka społeczna może dać Ci wsparcie. Może też zorganizować bezpieczne schronienie, jeśli oceni, że go potrzebujesz.
 
 protected-data-about = Jeśli ktoś Cię szuka, możesz złożyć w Skatteverket (szwedzkim urzędzie skarbowym) wniosek o utajnienie danych osobowych. Wtedy trudniej będzie znaleźć Twój adres.
 protected-data-how =
@@ -199,11 +204,13 @@ protected-data-how =
     Wniosek o fingerade personuppgifter (fikcyjne dane osobowe), czyli nową tożsamość, składasz na policji.
 
 injuries-about =
-    Jeśli masz obrażenia, personel medyczny może je zbadać i udokumentować. To może Ci później pomóc, jeśli zechcesz zgłosić sprawę na policję.
+    Jeśli masz poważne obrażenia: zadzwoń pod numer { $emergency }.
+
+    Personel medyczny może zbadać i udokumentować Twoje obrażenia. To może Ci później pomóc, jeśli zechcesz zgłosić sprawę na policję.
 
     Zadzwoń do Vårdguiden (szwedzka informacja medyczna) pod numer { $vardguiden }, całą dobę. Tam doradzą Ci w sprawie leczenia i powiedzą, gdzie można zbadać obrażenia.
 
-interpreter-about = Możesz dostać tłumacza, gdy dzwonisz pod numer { $emergency } albo do Kvinnofridslinjen. Powiedz nazwę swojego języka po szwedzku lub po angielsku: „polska” albo „Polish”.
+interpreter-about = Możesz dostać tłumacza, gdy dzwonisz pod numer { $emergency } albo do Kvinnofridslinjen pod numer { $kvinnofridslinjen }. Powiedz nazwę swojego języka po szwedzku lub po angielsku: „polska” albo „Polish”.
 
 ## Twoja gmina
 
@@ -219,7 +226,10 @@ local-help-intro = Oto pomoc w Twojej okolicy. Gdy pytasz o radę, możesz zacho
 
 ## Niebezpieczeństwo teraz
 
-danger-now = Zadzwoń teraz pod numer { $emergency }, jeśli jesteś w niebezpieczeństwie, jeśli ktoś Ci grozi albo Cię skrzywdził. Numer { $emergency } działa całą dobę.
+danger-now =
+    Zadzwoń teraz pod numer { $emergency }, jeśli jesteś w niebezpieczeństwie, ktoś Ci grozi albo masz obrażenia. Tak samo, jeśli dotyczy to kogoś innego. Numer { $emergency } działa całą dobę.
+
+    Boisz się, że możesz teraz komuś zrobić krzywdę? Wtedy też zadzwoń pod numer { $emergency }.
 danger-now-interpreter = Powiedz nazwę swojego języka po szwedzku lub po angielsku: „polska” albo „Polish”. Wtedy dostaniesz tłumacza.
 danger-now-after = Kiedy będziesz już w bezpiecznym miejscu, możesz tutaj porozmawiać z człowiekiem.
 
@@ -230,15 +240,15 @@ help-text =
 
     Jeśli jesteś teraz w niebezpieczeństwie: zadzwoń pod numer { $emergency }.
 handoff-waiting =
-    Czekasz teraz w kolejce na rozmowę z kimś z opieki społecznej. Możesz zachować anonimowość. Może minąć trochę czasu, zanim ktoś odpowie, szczególnie wieczorem i w nocy.
+    Czekasz teraz w kolejce na rozmowę z kimś z opieki społecznej. Możesz zachować anonimowość. Może minąć trochę czasu, zanim ktoś odpowie. Wieczorem i w nocy może się zdarzyć, że nikt nie odpowie do następnego dnia. Telefon zaufania Kvinnofridslinjen działa całą dobę: { $kvinnofridslinjen }.
 
-    Warto wiedzieć: jeśli dziecku dzieje się krzywda, opieka społeczna musi zareagować.
+    Warto wiedzieć: jeśli dziecku dzieje się krzywda, opieka społeczna musi zareagować, żeby dziecko dostało wsparcie i ochronę.
 
     Jeśli jesteś teraz w niebezpieczeństwie: zadzwoń pod numer { $emergency }.
 handoff-waiting-atv =
-    Czekasz teraz w kolejce na rozmowę z kimś z ATV. Możesz zachować anonimowość. Może minąć trochę czasu, zanim ktoś odpowie, szczególnie wieczorem i w nocy.
+    Czekasz teraz w kolejce na rozmowę z kimś z ATV. Możesz zachować anonimowość. Może minąć trochę czasu, zanim ktoś odpowie. Wieczorem i w nocy może się zdarzyć, że nikt nie odpowie do następnego dnia.
 
-    Warto wiedzieć: jeśli dziecku dzieje się krzywda, opieka społeczna musi zareagować.
+    Warto wiedzieć: jeśli dziecku dzieje się krzywda, opieka społeczna musi zareagować, żeby dziecko dostało wsparcie i ochronę.
 
     Jeśli ktoś jest teraz w niebezpieczeństwie: zadzwoń pod numer { $emergency }.
 option-leave-queue = Wyjdź z kolejki
