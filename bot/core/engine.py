@@ -306,7 +306,9 @@ class _Turn:
             return self._step(self.compiled.language_menu(language))
         if trigger.startswith(LANGUAGE_CHOICE_PREFIX):
             return self._enter(state, trigger.removeprefix(LANGUAGE_CHOICE_PREFIX))
-        if municipality := self.compiled.municipality_chosen(state, trigger.removeprefix(OPTION_PREFIX)):
+        if trigger.startswith(OPTION_PREFIX) and (
+            municipality := self.compiled.municipality_chosen(state, trigger.removeprefix(OPTION_PREFIX))
+        ):
             self.conversation = replace(conversation, municipality=municipality)
         return self._enter(self.compiled.trigger(state, trigger), language)
 

@@ -60,7 +60,7 @@ def parse_local_numbers(data: Any, file: str, flows: Sequence[Flow]) -> tuple[Lo
                     Problem(
                         file,
                         where,
-                        f"{number!r} is not a phone number (digits, spaces, '-', like 08-555 123 45)",
+                        f"{number!r} is not a phone number (digits, spaces and '-' in quotes, like '08-555 123 45')",
                     )
                 )
             else:
