@@ -62,10 +62,15 @@ class _Cursor:
 
 
 OPTION_PREFIX = "choose:"
+TOPIC_PREFIX = "topic:"
 
 
 def option_trigger(option_id: str) -> str:
     return f"{OPTION_PREFIX}{option_id}"
+
+
+def topic_trigger(state: str) -> str:
+    return f"{TOPIC_PREFIX}{state}"
 
 
 def global_trigger(action: str) -> str:
@@ -83,6 +88,11 @@ def machine_spec(flow: Flow) -> tuple[list[str], list[dict[str, Any]]]:
         {"trigger": global_trigger(a.name), "source": "*", "dest": a.goto}
         for a in flow.global_actions.values()
         if a.goto
+    ]
+    transitions += [
+        {"trigger": topic_trigger(s.name), "source": "*", "dest": s.name}
+        for s in flow.states.values()
+        if s.keywords
     ]
     return list(flow.states), transitions
 
@@ -118,8 +128,11 @@ class CompiledFlow:
         # Other keywords only in the conversation's language, where they were chosen not
         # to clash with everyday words: Swedish "ja" (yes) is Polish "ja" (I).
         self._danger_words = [(w, "danger") for words in actions["danger"].keywords.values() for w in words]
-        self._action_words = {
-            lang: [(w, a.name) for a in actions.values() for w in a.keywords.get(lang, ())]
+        # Commands and topics share one pool, so the longest wins: "hjälp med skyddat
+        # boende" is the topic, "prata med en person om boende" the command.
+        self._command_words = {
+            lang: [(w, global_trigger(a.name)) for a in actions.values() for w in a.keywords.get(lang, ())]
+            + [(w, topic_trigger(s.name)) for s in flow.states.values() for w in s.keywords.get(lang, ())]
             for lang in translator.languages
         }
         self._municipality_of = {
@@ -221,8 +234,8 @@ class CompiledFlow:
             return None
         if (option := _longest_match(normalized, self._option_phrases(state, language))) is not None:
             return option_trigger(option)
-        if (action := _longest_match(normalized, self._action_words.get(language, ()))) is not None:
-            return global_trigger(action)
+        if (command := _longest_match(normalized, self._command_words.get(language, ()))) is not None:
+            return command
         if (lang := _longest_match(normalized, self._language_words)) is not None:
             return f"{LANGUAGE_CHOICE_PREFIX}{lang}"
         return None

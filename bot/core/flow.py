@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.errors import Problem
@@ -83,6 +83,9 @@ class State:
     options: tuple[FlowOption, ...]
     handoff: str | None
     danger: bool
+    # Typed in any state (in the conversation's language), these lead here: topics
+    # like "skyddat boende" need not be repeated on every option that leads to them.
+    keywords: Keywords = field(default_factory=dict)
 
     @property
     def is_terminal(self) -> bool:
@@ -267,7 +270,7 @@ def parse_flow(data: Any, file: str, version: str) -> tuple[Flow | None, list[Pr
             r.problem(path, f"{name!r} is not a valid state name (expected {NAME.pattern})")
             continue
         item = r.mapping(raw, path)
-        r.known_fields(item, path, {"say", "options", "handoff", "danger"})
+        r.known_fields(item, path, {"say", "options", "handoff", "danger", "keywords"})
         raw_say = item.get("say")
         if isinstance(raw_say, (str, dict)):
             raw_say = [raw_say]
@@ -300,7 +303,8 @@ def parse_flow(data: Any, file: str, version: str) -> tuple[Flow | None, list[Pr
                 options.append(FlowOption(option_id, label, goto, words, municipality))
         handoff = r.string(item, "handoff", path, NAME, required=False)
         danger = r.boolean(item, "danger", path)
-        states[name] = State(name, tuple(s for s in say if s), tuple(options), handoff, danger)
+        topic_words = r.keywords(item.get("keywords", {}), f"{path}.keywords")
+        states[name] = State(name, tuple(s for s in say if s), tuple(options), handoff, danger, topic_words)
 
     if r.problems or flow_id is None or start is None:
         return None, r.problems

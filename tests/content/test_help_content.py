@@ -280,6 +280,20 @@ def test_typing_a_buttons_label_chooses_that_button_in_every_state(
             )
 
 
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_topics_can_be_typed_from_anywhere_in_every_language(language: str, shipped_content: Content) -> None:
+    engine = new_engine(shipped_content)
+    conversations = reachable_conversations(engine, language)
+    topics = {name: s.keywords for name, s in engine.entry.flow.states.items() if s.keywords}
+    assert len(topics) >= 10
+    for topic, words in topics.items():
+        assert words.get(language), f"no {language} keywords for the topic {topic}"
+        for word in words[language]:
+            for state in ("help", "danger_now"):  # states whose own options do not compete
+                step = engine.step(conversations[state], Incoming("walk", text=f"{word}?"))
+                assert step.conversation.state == topic, (state, word)
+
+
 QUOTED = re.compile(r"[“”\"«„]([^“”\"«»„]+)[”\"»“]")
 
 

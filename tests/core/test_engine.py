@@ -72,6 +72,20 @@ def test_typing_a_button_label_chooses_it(engine: Engine) -> None:
     assert step.conversation.state == "other"
 
 
+def test_a_states_own_keywords_lead_to_it_from_any_state(engine: Engine) -> None:
+    in_atv = stored(engine.step(start(engine), Incoming("k", choice="atv")))
+    step = engine.step(in_atv, Incoming("k", text="Finns det annan hjälp?"))
+    assert step.conversation.state == "other"
+    assert step.replies[0].text == "Annan hjälp"
+
+
+def test_the_longest_of_commands_and_topics_wins(engine: Engine) -> None:
+    # "hjälp" (help) is inside "annan hjälp" (a topic): the topic is meant.
+    assert engine.step(start(engine), Incoming("k", text="annan hjälp")).conversation.state == "other"
+    helped = engine.step(start(engine), Incoming("k", text="hjälp"))
+    assert helped.replies[0].text == "Hej"  # the help action (here: the start state), understood
+
+
 def test_keywords_other_than_danger_count_only_in_the_conversations_language(engine: Engine) -> None:
     english = start(engine, "en")
     assert engine.step(english, Incoming("k", text="forget me")).forget

@@ -27,6 +27,7 @@ def test_the_tiny_flow_parses_with_its_states_options_and_keywords() -> None:
     assert start.say[1].vars == {"count": "2"}
     assert flow.states["person"].handoff == "support"
     assert flow.global_actions["danger"].keywords["sv"] == ("kniv", "hjalp nu")
+    assert flow.states["other"].keywords == {"sv": ("annan hjalp",), "en": ("other help",)}
 
 
 @pytest.mark.parametrize(

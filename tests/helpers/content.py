@@ -47,6 +47,7 @@ states:
     options:
       - {id: back, label: opt-back, goto: start}
   other:
+    keywords: {sv: [annan hjälp], en: [other help]}
     say: about-other
     options:
       - {id: back, label: opt-back, goto: start}
