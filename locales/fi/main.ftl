@@ -31,7 +31,7 @@ option-safe = Kyllä, on turvallista
 option-not-safe = Ei ole turvallista
 safety-not-safe = Kiitos, että kerroit. Turvallisuutesi on tärkeintä. Voi olla hyvä poistua chatista nyt ja palata, kun on turvallista. Voit myös jatkaa, jos haluat.
 quick-exit =
-    Jos joku tulee, voit poistua nopeasti. Verkkochatissa paina ”Poistu nopeasti”. Telegramissa kirjoita /exit. Silloin chatista poistetaan viestit, jotka ovat alle kaksi vuorokautta vanhoja. Vanhemmat viestit poistat itse puhelimestasi.
+    Jos joku tulee, voit poistua nopeasti. Verkkochatissa paina ”Poistu nopeasti”. Telegramissa kirjoita /exit. Silloin chatista poistetaan viestit, jotka ovat alle kaksi vuorokautta vanhoja. Vanhemmat viestit sinun täytyy poistaa itse puhelimestasi.
 
     Voit myös kirjoittaa ”poista tietoni”. Silloin kaikki keskustelun tiedot poistetaan palvelimeltamme.
 
@@ -90,9 +90,9 @@ lines-crime-victims = Brottsofferjouren on tarkoitettu sinulle, joka olet joutun
 ## Jos olet käyttänyt väkivaltaa
 
 uses-violence-intro =
-    On hyvä, että haet apua. Väkivalta on valinta, ja väkivallan voi lopettaa.
+    On hyvä, että haet apua. Väkivalta on valinta, ja sen voi lopettaa.
 
-    Tukea on tarjolla sinulle, joka haluat muuttua, myös jos pelkäät käyttäväsi väkivaltaa.
+    Tukea on tarjolla sinulle, joka haluat muuttua – myös jos pelkäät, että saatat käyttää väkivaltaa.
 uses-violence-help =
     ATV (Alternativ till våld, ”vaihtoehto väkivallalle”) ja Välj att sluta (”valitse lopettaminen”) auttavat sinua, joka haluat lopettaa. Apu on vapaaehtoista, ja se suojelee myös perheen lapsia.
 
@@ -126,7 +126,7 @@ young-intro =
 young-bris = BRIS (Barnens rätt i samhället, ”lasten oikeudet yhteiskunnassa”) on sinua varten, jos olet alle 18-vuotias: { $bris }, ympäri vuorokauden. Sivulla bris.se voit myös chatata BRISin kanssa tai lähettää sähköpostia.
 young-adults = Voit myös puhua aikuiselle, johon luotat, esimerkiksi kouluterveydenhoitajalle, koulukuraattorille, opettajalle tai nuorisotyöntekijälle.
 young-telling-adult =
-    Kerro aikuiselle, johon luotat. Jos hän ei kuuntele, kerro jollekulle muulle. Lasten kanssa työskentelevät aikuiset voivat joutua kertomaan asiasta sosiaalitoimeen, jotta saat apua.
+    Kerro aikuiselle, johon luotat. Jos hän ei kuuntele, kerro jollekulle muulle. Lasten kanssa työskentelevät aikuiset voivat joutua kertomaan asiasta sosiaalitoimelle, jotta saat apua.
 
     Voit kysyä, mitä sitten tapahtuu, ennen kuin kerrot kaiken.
 young-telling-social-services = Sosiaalitoimen täytyy puuttua asiaan, kun lasta kohdellaan huonosti. Työntekijät puhuvat kanssasi ja yrittävät tehdä tilanteestasi turvallisen.
@@ -150,7 +150,7 @@ atv-about =
     ATV on lyhenne sanoista Alternativ till våld, ”vaihtoehto väkivallalle”. Se on hoitoa ihmisille, jotka käyttävät väkivaltaa lähisuhteessa. Menetelmä on kotoisin Oslosta.
 
     Hoito on vapaaehtoista. Voit käydä keskusteluissa yksin tai ryhmässä.
-atv-for-whom = ATV Täby -palvelua ylläpitävät kunnat Tukholman läänin koillisosassa. Täby, Vaxholm, Danderyd, Österåker, Lidingö ja Vallentuna tekevät siinä yhteistyötä. Siellä saavat tukea sekä väkivaltaa käyttävät että ne, jotka kokevat väkivaltaa parisuhteessa.
+atv-for-whom = ATV Täby -palvelua ylläpitävät kunnat Tukholman läänin koillisosassa. Täby, Vaxholm, Danderyd, Österåker, Lidingö ja Vallentuna tekevät siinä yhteistyötä. Siellä saavat tukea sekä ne, jotka käyttävät väkivaltaa, että ne, jotka kokevat väkivaltaa parisuhteessa.
 atv-first-contact = Ensimmäinen yhteydenotto on yleensä lyhyt puhelu. Sen jälkeen pääset tavallisesti pian tapaamiseen.
 atv-number = Soita ATV:hen numeroon { $atv }.
 atv-switchboard = Soita kunnan vaihteeseen ja pyydä, että sinut yhdistetään ATV:hen tai sosiaalitoimeen.

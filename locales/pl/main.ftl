@@ -35,7 +35,7 @@ quick-exit =
 
     Możesz też napisać „usuń moje dane”. Wtedy wszystko o tej rozmowie zostanie usunięte z naszego serwera.
 
-    Szybkie wyjście nie ukryje wszystkiego. Historia przeglądarki może pokazać wizytę na tej stronie. Szybkie wyjście nie chroni też przed programami szpiegującymi w telefonie.
+    Szybkie wyjście nie ukryje wszystkiego. W historii przeglądarki może być widać, że ta strona była otwierana. Szybkie wyjście nie chroni też przed programami szpiegującymi w telefonie.
 option-continue = Chcę kontynuować
 
 ## Kim jesteś?
@@ -151,7 +151,7 @@ atv-about =
 
     Udział jest dobrowolny. Możesz chodzić na spotkania indywidualne albo grupowe.
 atv-for-whom = ATV Täby prowadzą gminy w północno-wschodniej części regionu sztokholmskiego. Täby, Vaxholm, Danderyd, Österåker, Lidingö i Vallentuna współpracują przy ATV Täby. Wsparcie dostają tam zarówno osoby, które stosują przemoc, jak i osoby, które doświadczają przemocy w związku.
-atv-first-contact = Pierwszy kontakt to zwykle krótka rozmowa telefoniczna. Potem zazwyczaj wkrótce dostajesz termin spotkania.
+atv-first-contact = Pierwszy kontakt to zwykle krótka rozmowa telefoniczna. Wkrótce potem zazwyczaj dostajesz termin spotkania.
 atv-number = Zadzwoń do ATV: { $atv }.
 atv-switchboard = Zadzwoń do centrali telefonicznej gminy i poproś o rozmowę z ATV albo z opieką społeczną.
 
@@ -208,7 +208,7 @@ injuries-about =
 
     Personel medyczny może zbadać i udokumentować Twoje obrażenia. To może Ci później pomóc, jeśli zechcesz zgłosić sprawę na policję.
 
-    Zadzwoń do Vårdguiden (szwedzka informacja medyczna) pod numer { $vardguiden }, całą dobę. Tam doradzą Ci w sprawie leczenia i powiedzą, gdzie można zbadać obrażenia.
+    Zadzwoń do Vårdguiden (szwedzka infolinia z poradami medycznymi) pod numer { $vardguiden }, całą dobę. Tam doradzą Ci w sprawie leczenia i powiedzą, gdzie można zbadać obrażenia.
 
 interpreter-about = Możesz dostać tłumacza, gdy dzwonisz pod numer { $emergency } albo do Kvinnofridslinjen pod numer { $kvinnofridslinjen }. Powiedz nazwę swojego języka po szwedzku lub po angielsku: „polska” albo „Polish”.
 
