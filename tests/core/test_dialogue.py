@@ -133,7 +133,7 @@ async def test_a_scripted_conversation_by_free_text(
         ("jag oroar mig för min syster", "worried"),
         ("vad är skyddat boende?", "sheltered_housing"),
         ("asdfgh", "sheltered_housing"),  # not understood: the state stays
-        ("tillbaka", "who_are_you"),
+        ("gå tillbaka", "who_are_you"),
         ("HAN ÄR HÄR NU!", "danger_now"),  # danger words from anywhere
         ("prata med någon", "talk_to_person"),
         ("jag väntar", "talk_to_person"),
