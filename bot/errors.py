@@ -34,6 +34,11 @@ class ContentError(FristadError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class ConversationNotFound(FristadError):
+    """A channel referred to a conversation that does not exist (ended, forgotten or
+    expired, or a token that was never issued)."""
+
+
 class StoreError(FristadError):
     """The state store could not do its job (Redis unreachable, data unreadable)."""
 

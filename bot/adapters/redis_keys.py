@@ -17,6 +17,25 @@ def conversation_transcript(conversation_key: str) -> str:
     return f"{PREFIX}:conv:{{{conversation_key}}}:transcript"
 
 
+def conversation_outbox(conversation_key: str) -> str:
+    """Stream of replies that arrive later (a caseworker's answers), for the channels."""
+    return f"{PREFIX}:conv:{{{conversation_key}}}:outbox"
+
+
 def conversation_keys(conversation_key: str) -> tuple[str, ...]:
     """All keys that belong to one conversation: what "forget me" deletes."""
-    return (conversation_state(conversation_key), conversation_transcript(conversation_key))
+    return (
+        conversation_state(conversation_key),
+        conversation_transcript(conversation_key),
+        conversation_outbox(conversation_key),
+    )
+
+
+def outbox_notifications() -> str:
+    """Pub/sub channel that says which conversation's outbox has something new."""
+    return f"{PREFIX}:outbox"
+
+
+def rate_window(scope: str, subject: str, window: int) -> str:
+    """Counter of one subject's requests in one time window (subjects are hashes)."""
+    return f"{PREFIX}:rate:{scope}:{subject}:{window}"

@@ -9,9 +9,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot.adapters.content_files import Content
 from bot.adapters.conversation_store import RedisConversationStore
+from bot.adapters.outbox import Outbox
+from bot.adapters.rate_limit import RateLimiter
 from bot.adapters.redis_server import RedisServerProcess
 from bot.app.keys import Keys, load_keys
 from bot.app.settings import Settings
@@ -21,6 +24,8 @@ from bot.core.translator import Translator
 
 log = logging.getLogger(__name__)
 
+LISTENER_STOP_SECONDS = 5.0
+
 
 @dataclass(frozen=True)
 class Runtime:
@@ -29,6 +34,8 @@ class Runtime:
     engine: Engine
     store: RedisConversationStore
     dialogue: DialogueService
+    outbox: Outbox
+    limiter: RateLimiter
 
 
 @asynccontextmanager
@@ -48,10 +55,18 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
         if not started:
             embedded = None  # another process owns it and stops it
     redis = Redis.from_url(url, health_check_interval=30, socket_connect_timeout=5, socket_timeout=5)
+    outbox = Outbox(redis, keys.encryptor, settings.conversation_ttl_seconds)
+    stop_listening = asyncio.Event()
+    listener = asyncio.create_task(outbox.listen(stop_listening), name="outbox-listener")
     try:
         store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
-        yield Runtime(redis, keys, engine, store, DialogueService(engine, store))
+        yield Runtime(redis, keys, engine, store, DialogueService(engine, store), outbox, RateLimiter(redis))
     finally:
+        stop_listening.set()
+        try:
+            await asyncio.wait_for(listener, LISTENER_STOP_SECONDS)
+        except (TimeoutError, RedisError, OSError):
+            log.warning("outbox listener did not stop in time")
         await redis.aclose()
         if embedded is not None:
             await asyncio.to_thread(embedded.stop)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 
@@ -38,6 +40,19 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "Days without activity after which a conversation and its transcript expire (1 to 3650).",
     ),
     "FRISTAD_LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
+    "FRISTAD_QUICK_EXIT_URL": (
+        "https://www.smhi.se/vader",
+        "Neutral page the web chat's quick exit opens in place of the chat (http or https).",
+    ),
+    "FRISTAD_FRAME_ANCESTORS": (
+        "'none'",
+        "Sites that may show the web chat in a frame (Content-Security-Policy frame-ancestors), e.g. https://www.taby.se; 'none' forbids framing.",
+    ),
+    "FRISTAD_WEB_MESSAGES_PER_MINUTE": ("30", "Messages one web chat conversation may send per minute."),
+    "FRISTAD_WEB_CONVERSATIONS_PER_MINUTE": (
+        "20",
+        "Web chat conversations one network address may start per minute.",
+    ),
 }
 
 
@@ -52,6 +67,10 @@ class Settings:
     hmac_key: str | None = None
     conversation_ttl_seconds: int = 30 * DAY
     log_level: str = "INFO"
+    quick_exit_url: str = "https://www.smhi.se/vader"
+    frame_ancestors: str = "'none'"
+    web_messages_per_minute: int = 30
+    web_conversations_per_minute: int = 20
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -72,6 +91,14 @@ class Settings:
             )
             * DAY,
             log_level=level,
+            quick_exit_url=_url(env, "FRISTAD_QUICK_EXIT_URL", cls.quick_exit_url),
+            frame_ancestors=_frame_ancestors(env.get("FRISTAD_FRAME_ANCESTORS") or cls.frame_ancestors),
+            web_messages_per_minute=_count(
+                env, "FRISTAD_WEB_MESSAGES_PER_MINUTE", cls.web_messages_per_minute
+            ),
+            web_conversations_per_minute=_count(
+                env, "FRISTAD_WEB_CONVERSATIONS_PER_MINUTE", cls.web_conversations_per_minute
+            ),
         )
 
 
@@ -100,3 +127,35 @@ def _days(env: Mapping[str, str], name: str, default: int) -> int:
     if not 1 <= value <= MAX_DAYS:
         raise ConfigError(f"{name} must be between 1 and {MAX_DAYS} days, got {value}")
     return value
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+        raise ConfigError(f"{name}={raw!r} is not a whole number from 1 to 1000000")
+    return int(raw)
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name) or default
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in value for c in '"<> \n'):
+        raise ConfigError(f"{name}={value!r} is not an http(s) address")
+    return value
+
+
+# A CSP source: 'none', 'self', or a scheme://host[:port] (wildcard subdomain allowed).
+_FRAME_SOURCE = re.compile(r"^('none'|'self'|https?://(\*\.)?[A-Za-z0-9.-]+(:\d+)?)$")
+
+
+def _frame_ancestors(value: str) -> str:
+    sources = value.split()
+    if not sources or not all(_FRAME_SOURCE.match(s) for s in sources):
+        raise ConfigError(
+            f"FRISTAD_FRAME_ANCESTORS={value!r}: give 'none', 'self' or site addresses like https://www.taby.se"
+        )
+    if "'none'" in sources and len(sources) > 1:
+        raise ConfigError("FRISTAD_FRAME_ANCESTORS: 'none' cannot be combined with sites")
+    return " ".join(sources)

@@ -1,4 +1,4 @@
-"""The aiohttp application: health and readiness now; the channels and pages later."""
+"""The aiohttp application: health and readiness, and the web chat."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from bot.adapters.content_files import Content
+from bot.adapters.web_chat import WEB_CHAT, WebChat, WebChatConfig, add_web_chat
 from bot.app.runtime import Runtime, open_runtime
 from bot.app.settings import Settings
 
@@ -25,11 +26,24 @@ def init_app(settings: Settings, content: Content) -> web.Application:
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         async with open_runtime(settings, content) as runtime:
             app[RUNTIME] = runtime
+            app[WEB_CHAT] = WebChat(
+                config=WebChatConfig(
+                    quick_exit_url=settings.quick_exit_url,
+                    messages_per_minute=settings.web_messages_per_minute,
+                    conversations_per_minute=settings.web_conversations_per_minute,
+                ),
+                dialogue=runtime.dialogue,
+                keyer=runtime.keys.keyer,
+                limiter=runtime.limiter,
+                outbox=runtime.outbox,
+                variables=runtime.engine.entry.flow.variables,
+            )
             yield
 
     app.cleanup_ctx.append(runtime_ctx)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    add_web_chat(app, settings.frame_ancestors)
     return app
 
 

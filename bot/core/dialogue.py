@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import random
+from dataclasses import dataclass
 
 from bot.core.engine import Engine
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import ConversationStore
-from bot.errors import ConversationBusy
+from bot.errors import ConversationBusy, ConversationNotFound
 
 MAX_ATTEMPTS = 50
 # After losing a race, wait a random moment (up to this many seconds per attempt so far)
 # so that the same turn does not lose to the same rival again and again.
 BACKOFF_STEP = 0.001
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    replies: tuple[Reply, ...]
+    ended: bool = False  # the conversation no longer exists: it was forgotten
 
 
 class DialogueService:
@@ -22,7 +29,15 @@ class DialogueService:
         self.store = store
 
     async def handle(self, incoming: Incoming) -> tuple[Reply, ...]:
-        """Apply one input to its conversation and return what to say.
+        """Apply one input to its conversation (made if new) and return what to say."""
+        return (await self.take_turn(incoming)).replies
+
+    async def take_turn(self, incoming: Incoming, *, may_start: bool = True) -> TurnResult:
+        """Apply one input to its conversation.
+
+        With `may_start` false the conversation must exist already (ConversationNotFound
+        otherwise): a channel whose ids are handed out by Fristad (the web chat's tokens)
+        never lets a client choose its own.
 
         Turns of one conversation may run at once in several processes: the save is a
         compare-and-set, and a turn that lost the race is stepped again from the state
@@ -36,13 +51,19 @@ class DialogueService:
             stored = await self.store.load(key)
             if stored is None and existed:
                 # Forgotten while this turn ran: never bring the conversation back.
-                return ()
+                return TurnResult((), ended=True)
+            if stored is None and not may_start:
+                raise ConversationNotFound("no such conversation")
             existed = stored is not None
             conversation = stored or self.engine.new_conversation(key, incoming.language_hint)
             step = self.engine.step(conversation, incoming)
             if step.forget:
                 await self.store.forget(key)
-                return step.replies
+                return TurnResult(step.replies, ended=True)
             if await self.store.save(step.conversation, step.transcript):
-                return step.replies
+                return TurnResult(step.replies)
         raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one turn")
+
+    async def end(self, conversation_key: str) -> None:
+        """End a conversation at once and keep nothing (quick exit)."""
+        await self.store.forget(conversation_key)

@@ -31,7 +31,7 @@ option-safe = Yes, it is safe
 option-not-safe = No, not safe
 safety-not-safe = Thank you for telling me. Your safety comes first. You may want to leave the chat now and come back when it is safe. You can also continue, if you want.
 quick-exit =
-    If someone comes, you can leave quickly. In the web chat, press “Leave quickly”. In Telegram, write /exit. This deletes the messages in the chat that are less than two days old. You need to delete older messages yourself on your phone.
+    If someone comes, you can leave quickly. In the web chat, press “Leave quickly”. In Telegram, write { $exit_command }. This deletes the messages in the chat that are less than two days old. You need to delete older messages yourself on your phone.
 
     You can also write “delete my data”. This deletes everything about the conversation from our server.
 

@@ -31,7 +31,7 @@ option-safe = Kyllä, on turvallista
 option-not-safe = Ei ole turvallista
 safety-not-safe = Kiitos, että kerroit. Turvallisuutesi on tärkeintä. Voi olla hyvä poistua chatista nyt ja palata, kun on turvallista. Voit myös jatkaa, jos haluat.
 quick-exit =
-    Jos joku tulee, voit poistua nopeasti. Verkkochatissa paina ”Poistu nopeasti”. Telegramissa kirjoita /exit. Silloin chatista poistetaan viestit, jotka ovat alle kaksi vuorokautta vanhoja. Vanhemmat viestit sinun täytyy poistaa itse puhelimestasi.
+    Jos joku tulee, voit poistua nopeasti. Verkkochatissa paina ”Poistu nopeasti”. Telegramissa kirjoita { $exit_command }. Silloin chatista poistetaan viestit, jotka ovat alle kaksi vuorokautta vanhoja. Vanhemmat viestit sinun täytyy poistaa itse puhelimestasi.
 
     Voit myös kirjoittaa ”poista tietoni”. Silloin kaikki keskustelun tiedot poistetaan palvelimeltamme.
 

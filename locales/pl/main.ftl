@@ -31,7 +31,7 @@ option-safe = Tak, jest bezpiecznie
 option-not-safe = Nie, nie jest bezpiecznie
 safety-not-safe = Dziękuję, że o tym mówisz. Twoje bezpieczeństwo jest najważniejsze. Może lepiej wyjdź teraz z czatu i wróć, kiedy będzie bezpiecznie. Jeśli chcesz, możesz też kontynuować.
 quick-exit =
-    Jeśli ktoś przyjdzie, możesz szybko wyjść. Na czacie internetowym naciśnij „Szybkie wyjście”. W Telegramie napisz /exit. Wtedy zostaną usunięte te wiadomości na czacie, które mają mniej niż dwie doby. Starsze wiadomości usuwasz samodzielnie w telefonie.
+    Jeśli ktoś przyjdzie, możesz szybko wyjść. Na czacie internetowym naciśnij „Szybkie wyjście”. W Telegramie napisz { $exit_command }. Wtedy zostaną usunięte te wiadomości na czacie, które mają mniej niż dwie doby. Starsze wiadomości usuwasz samodzielnie w telefonie.
 
     Możesz też napisać „usuń moje dane”. Wtedy wszystko o tej rozmowie zostanie usunięte z naszego serwera.
 

@@ -32,7 +32,7 @@ option-safe = Ja, det är säkert
 option-not-safe = Nej, inte säkert
 safety-not-safe = Tack för att du säger det. Din säkerhet går först. Lämna gärna chatten nu och kom tillbaka när det är säkert. Du kan också fortsätta, om du vill.
 quick-exit =
-    Om någon kommer kan du lämna snabbt. I webbchatten trycker du på ”Lämna snabbt”. I Telegram skriver du /exit. Då raderas meddelanden i chatten som är yngre än två dygn. Äldre meddelanden raderar du själv i telefonen.
+    Om någon kommer kan du lämna snabbt. I webbchatten trycker du på ”Lämna snabbt”. I Telegram skriver du { $exit_command }. Då raderas meddelanden i chatten som är yngre än två dygn. Äldre meddelanden raderar du själv i telefonen.
 
     Du kan också skriva ”radera mina uppgifter”. Då raderas allt om samtalet från vår server.
 

@@ -1,0 +1,200 @@
+"""The web chat's JSON API (documented in openapi.py) and its WebSocket.
+
+The token a conversation is started with is its only name: it lives in the page's
+memory, travels in request bodies (never in a URL, so no log or history holds it), and
+is turned into the conversation key with the HMAC key, so Redis never sees it either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
+
+from aiohttp import WSCloseCode, web
+
+from bot.adapters.web_chat.context import WEB_CHAT
+from bot.core.engine import MAX_TEXT_LENGTH
+from bot.core.messages import Incoming, Reply
+from bot.errors import ConversationNotFound, StoreError
+
+log = logging.getLogger(__name__)
+
+routes = web.RouteTableDef()
+
+TOKEN_BYTES = 32  # 256 bits
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+MAX_CHOICE_LENGTH = 200
+MAX_HINT_LENGTH = 200
+HELLO_TIMEOUT = 10.0
+# WebSocket close codes of the API (4000-4999 are for applications).
+CLOSE_BAD_HELLO = 4400
+CLOSE_ENDED = 4404
+
+
+class BadRequest(Exception):
+    """The request is not what the API accepts; the reason is for the developer."""
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every failure of the API is a JSON answer with a reason, never a bare 500."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    try:
+        return await handler(request)
+    except BadRequest as err:
+        return error(request, 400, "bad_request", str(err), "web-error-bad-request")
+    except web.HTTPRequestEntityTooLarge:
+        return error(request, 413, "too_large", "the request body is too large", "web-error-bad-request")
+    except web.HTTPException as err:
+        if err.status < 400:
+            raise
+        return error(request, err.status, "http_error", err.reason, "web-error-bad-request")
+    except StoreError:
+        log.exception("web chat: the store failed")
+        return error(
+            request, 503, "unavailable", "the service cannot reach its storage", "web-error-unavailable"
+        )
+
+
+def error(request: web.Request, status: int, code: str, reason: str, message_id: str) -> web.Response:
+    chat = request.app[WEB_CHAT]
+    language = chat.translator.negotiate(request.headers.get("Accept-Language"))
+    body = {"error": code, "reason": reason, "message": chat.text(language, message_id), "language": language}
+    return web.json_response(body, status=status)
+
+
+@routes.post("/api/v1/conversations")
+async def start_conversation(request: web.Request) -> web.Response:
+    chat = request.app[WEB_CHAT]
+    body = await json_body(request, required=False)
+    hint = optional_string(body, "language", MAX_HINT_LENGTH) or request.headers.get("Accept-Language")
+    address = chat.address_key(request.remote or "")
+    if not await chat.limiter.allow("start", address, chat.config.conversations_per_minute):
+        return too_many(request, "too many new conversations from this address")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    result = await chat.dialogue.take_turn(Incoming(chat.conversation_key(token), language_hint=hint))
+    return web.json_response(
+        {"token": token, "replies": replies_json(result.replies), "ended": False}, status=201
+    )
+
+
+@routes.post("/api/v1/messages")
+async def send_message(request: web.Request) -> web.Response:
+    chat = request.app[WEB_CHAT]
+    body = await json_body(request)
+    key = chat.conversation_key(token_of(body))
+    text = optional_string(body, "text", MAX_TEXT_LENGTH * 4)  # longer is answered kindly by the engine
+    choice = optional_string(body, "choice", MAX_CHOICE_LENGTH)
+    if (text is None) == (choice is None):
+        raise BadRequest("give either text or choice")
+    if not await chat.limiter.allow("message", key, chat.config.messages_per_minute):
+        return too_many(request, "too many messages in this conversation")
+    try:
+        result = await chat.dialogue.take_turn(Incoming(key, text=text, choice=choice), may_start=False)
+    except ConversationNotFound:
+        return error(request, 404, "conversation_ended", "no conversation has this token", "web-error-ended")
+    return web.json_response({"replies": replies_json(result.replies), "ended": result.ended})
+
+
+@routes.post("/api/v1/exit")
+async def quick_exit(request: web.Request) -> web.Response:
+    """Quick exit: the conversation ends at once and nothing of it is kept. Sent with
+    `navigator.sendBeacon` while the page goes away, so it answers 204 whatever it gets."""
+    chat = request.app[WEB_CHAT]
+    body = await json_body(request)
+    await chat.dialogue.end(chat.conversation_key(token_of(body)))
+    return web.Response(status=204)
+
+
+@routes.get("/api/v1/events")
+async def events(request: web.Request) -> web.WebSocketResponse:
+    """Replies that arrive later. The client says `{"type": "hello", "token": ...,
+    "after": <id of the last reply it has>}` and gets every reply after that one."""
+    chat = request.app[WEB_CHAT]
+    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4096)
+    await ws.prepare(request)
+    try:
+        hello = await ws.receive_json(timeout=HELLO_TIMEOUT)
+        if not isinstance(hello, dict) or hello.get("type") != "hello":
+            raise BadRequest("the first message must be a hello")
+        key = chat.conversation_key(token_of(hello))
+        after = hello.get("after") or "0"
+        if not isinstance(after, str) or not re.fullmatch(r"\d+(-\d+)?", after):
+            raise BadRequest("after must be a reply id")
+    except (BadRequest, TypeError, ValueError, TimeoutError):
+        await ws.close(code=CLOSE_BAD_HELLO, message=b"bad hello")
+        return ws
+    if await chat.dialogue.store.load(key) is None:
+        await ws.close(code=CLOSE_ENDED, message=b"conversation ended")
+        return ws
+    await ws.send_json({"type": "ready"})
+
+    async def deliver() -> None:
+        async for reply_id, reply in chat.outbox.follow(key, after):
+            await ws.send_json({"type": "reply", "id": reply_id, "reply": asdict(reply)})
+
+    async def until_closed() -> None:
+        async for _ in ws:
+            pass  # the client has nothing more to say; this only notices that it left
+
+    tasks = [asyncio.create_task(deliver()), asyncio.create_task(until_closed())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await ws.close(code=WSCloseCode.GOING_AWAY)
+    return ws
+
+
+def too_many(request: web.Request, reason: str) -> web.Response:
+    response = error(request, 429, "too_many_requests", reason, "web-error-too-many")
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+def replies_json(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
+    return [asdict(reply) for reply in replies]
+
+
+async def json_body(request: web.Request, required: bool = True) -> dict[str, Any]:
+    # Read as text whatever the content type: sendBeacon cannot always set it.
+    raw = await request.text()
+    if not raw.strip() and not required:
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError as err:
+        raise BadRequest("the body is not valid JSON") from err
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
+
+
+def token_of(body: dict[str, Any]) -> str:
+    token = body.get("token")
+    if not isinstance(token, str) or not TOKEN.match(token):
+        raise BadRequest("token is missing or not a token this service issues")
+    return token
+
+
+def optional_string(body: dict[str, Any], name: str, max_length: int) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRequest(f"{name} must be a string")
+    if len(value) > max_length:
+        raise BadRequest(f"{name} is longer than {max_length} characters")
+    return value

@@ -1,0 +1,51 @@
+"""What the web chat's handlers work with, set on the app when it starts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from bot.adapters.crypto import ConversationKeyer
+from bot.adapters.outbox import Outbox
+from bot.adapters.rate_limit import RateLimiter
+from bot.core.dialogue import DialogueService
+from bot.core.translator import Translator
+
+CHANNEL = "web"
+
+
+@dataclass(frozen=True)
+class WebChatConfig:
+    quick_exit_url: str
+    messages_per_minute: int
+    conversations_per_minute: int
+
+
+@dataclass(frozen=True, eq=False)
+class WebChat:
+    config: WebChatConfig
+    dialogue: DialogueService
+    keyer: ConversationKeyer
+    limiter: RateLimiter
+    outbox: Outbox
+    variables: Mapping[str, str]  # the entry flow's, for page texts that name a number
+    pages: dict[str, str] = field(default_factory=dict)  # the rendered page per language
+
+    @property
+    def translator(self) -> Translator:
+        return self.dialogue.engine.translator
+
+    def conversation_key(self, token: str) -> str:
+        return self.keyer.conversation_key(CHANNEL, token)
+
+    def address_key(self, address: str) -> str:
+        """A network address as a hash: counted, never stored in clear (SAFETY 11)."""
+        return self.keyer.conversation_key("address", address)
+
+    def text(self, language: str, message_id: str) -> str:
+        return self.translator.format(language, message_id, self.variables)
+
+
+WEB_CHAT = web.AppKey("web_chat", WebChat)

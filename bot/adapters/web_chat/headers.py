@@ -1,0 +1,33 @@
+"""Headers on every response: nothing cached or leaked, nothing loaded from elsewhere
+(SAFETY rules 2 and 13)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+Hook = Callable[[web.Request, web.StreamResponse], Awaitable[None]]
+
+
+def content_security_policy(frame_ancestors: str) -> str:
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; "
+        f"frame-ancestors {frame_ancestors}"
+    )
+
+
+def add_security_headers(frame_ancestors: str) -> Hook:
+    policy = content_security_policy(frame_ancestors)
+
+    async def hook(request: web.Request, response: web.StreamResponse) -> None:
+        headers = response.headers
+        headers["Cache-Control"] = "no-store"
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Content-Security-Policy"] = policy
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+
+    return hook
