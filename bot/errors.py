@@ -39,6 +39,10 @@ class ConversationNotFound(FristadError):
     expired, or a token that was never issued)."""
 
 
+class TooManyTurns(FristadError):
+    """A conversation sent more messages in a minute than allowed; nothing was done."""
+
+
 class StoreError(FristadError):
     """The state store could not do its job (Redis unreachable, data unreadable)."""
 

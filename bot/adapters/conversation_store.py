@@ -30,6 +30,20 @@ return 1
 """
 
 
+# Load the state and count the turn in one round trip; nothing is counted for a
+# conversation that does not exist. KEYS: state, turns. ARGV: this minute, the minute
+# before (its count is dropped), TTL of the counts in seconds.
+_LOAD_FOR_TURN = """
+local fields = redis.call('HGETALL', KEYS[1])
+if #fields == 0 then return {fields, 0} end
+local turns = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+redis.call('HDEL', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return {fields, turns}
+"""
+TURN_WINDOW_SECONDS = 60
+
+
 @dataclass(frozen=True, slots=True)
 class TranscriptRecord:
     speaker: Speaker
@@ -46,6 +60,7 @@ class RedisConversationStore:
         self._encryptor = encryptor
         self._ttl_ms = ttl_seconds * 1000
         self._save = redis.register_script(_SAVE)
+        self._load_for_turn = redis.register_script(_LOAD_FOR_TURN)
 
     async def load(self, key: str) -> Conversation | None:
         try:
@@ -53,6 +68,22 @@ class RedisConversationStore:
             fields = cast(dict[bytes, bytes], await self._redis.hgetall(redis_keys.conversation_state(key)))
         except RedisError as err:
             raise StoreError("cannot read conversation") from err
+        return self._conversation(key, fields)
+
+    async def load_for_turn(self, key: str) -> tuple[Conversation | None, int]:
+        minute = int(time.time()) // TURN_WINDOW_SECONDS
+        try:
+            flat, turns = await self._load_for_turn(
+                keys=[redis_keys.conversation_state(key), redis_keys.conversation_turns(key)],
+                args=[minute, minute - 1, 2 * TURN_WINDOW_SECONDS],
+            )
+        except RedisError as err:
+            raise StoreError("cannot read conversation") from err
+        fields = dict(zip(flat[::2], flat[1::2], strict=True))
+        return self._conversation(key, fields), int(turns)
+
+    @staticmethod
+    def _conversation(key: str, fields: dict[bytes, bytes]) -> Conversation | None:
         if not fields:
             return None
         try:

@@ -17,6 +17,11 @@ def conversation_transcript(conversation_key: str) -> str:
     return f"{PREFIX}:conv:{{{conversation_key}}}:transcript"
 
 
+def conversation_turns(conversation_key: str) -> str:
+    """Hash of turn counts per minute, for the limit on messages per minute."""
+    return f"{PREFIX}:conv:{{{conversation_key}}}:turns"
+
+
 def conversation_outbox(conversation_key: str) -> str:
     """Stream of replies that arrive later (a caseworker's answers), for the channels."""
     return f"{PREFIX}:conv:{{{conversation_key}}}:outbox"
@@ -27,6 +32,7 @@ def conversation_keys(conversation_key: str) -> tuple[str, ...]:
     return (
         conversation_state(conversation_key),
         conversation_transcript(conversation_key),
+        conversation_turns(conversation_key),
         conversation_outbox(conversation_key),
     )
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+import uvloop
 from aiohttp import web
 
 from bot.adapters.content_files import Content, load_content
@@ -50,7 +51,13 @@ def main(argv: list[str] | None = None) -> int:
             report(content, out=sys.stderr)
             return 1
         if args.command == "run":
-            web.run_app(init_app(settings, content), host=args.host, port=args.port, access_log=None)
+            web.run_app(
+                init_app(settings, content),
+                host=args.host,
+                port=args.port,
+                access_log=None,
+                loop=uvloop.new_event_loop(),  # about a third more turns per second than asyncio's
+            )
         else:
             run_chat(settings, content, args.lang)
     except FristadError as err:

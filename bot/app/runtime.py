@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
 from bot.adapters.content_files import Content
@@ -25,6 +25,7 @@ from bot.core.translator import Translator
 log = logging.getLogger(__name__)
 
 LISTENER_STOP_SECONDS = 5.0
+REDIS_CONNECTIONS = 64  # per worker process
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,29 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
         log.info("embedded Redis %s", "started" if started else "already running, shared")
         if not started:
             embedded = None  # another process owns it and stops it
-    redis = Redis.from_url(url, health_check_interval=30, socket_connect_timeout=5, socket_timeout=5)
+    # A burst of turns waits for a free connection instead of failing ("Too many connections").
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=REDIS_CONNECTIONS,
+        timeout=5,
+        socket_connect_timeout=5,
+        socket_timeout=5,
+    )
+    redis = Redis.from_pool(pool)  # the client owns the pool and closes it
     outbox = Outbox(redis, keys.encryptor, settings.conversation_ttl_seconds)
     stop_listening = asyncio.Event()
     listener = asyncio.create_task(outbox.listen(stop_listening), name="outbox-listener")
     try:
         store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
-        yield Runtime(redis, keys, engine, store, DialogueService(engine, store), outbox, RateLimiter(redis))
+        yield Runtime(
+            redis,
+            keys,
+            engine,
+            store,
+            DialogueService(engine, store, settings.messages_per_minute),
+            outbox,
+            RateLimiter(redis),
+        )
     finally:
         stop_listening.set()
         try:

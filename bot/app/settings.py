@@ -48,7 +48,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "'none'",
         "Sites that may show the web chat in a frame (Content-Security-Policy frame-ancestors), e.g. https://www.taby.se; 'none' forbids framing.",
     ),
-    "FRISTAD_WEB_MESSAGES_PER_MINUTE": ("30", "Messages one web chat conversation may send per minute."),
+    "FRISTAD_MESSAGES_PER_MINUTE": ("30", "Messages one conversation may send per minute, in any channel."),
     "FRISTAD_WEB_CONVERSATIONS_PER_MINUTE": (
         "20",
         "Web chat conversations one network address may start per minute.",
@@ -69,7 +69,7 @@ class Settings:
     log_level: str = "INFO"
     quick_exit_url: str = "https://www.smhi.se/vader"
     frame_ancestors: str = "'none'"
-    web_messages_per_minute: int = 30
+    messages_per_minute: int = 30
     web_conversations_per_minute: int = 20
 
     @classmethod
@@ -93,9 +93,7 @@ class Settings:
             log_level=level,
             quick_exit_url=_url(env, "FRISTAD_QUICK_EXIT_URL", cls.quick_exit_url),
             frame_ancestors=_frame_ancestors(env.get("FRISTAD_FRAME_ANCESTORS") or cls.frame_ancestors),
-            web_messages_per_minute=_count(
-                env, "FRISTAD_WEB_MESSAGES_PER_MINUTE", cls.web_messages_per_minute
-            ),
+            messages_per_minute=_count(env, "FRISTAD_MESSAGES_PER_MINUTE", cls.messages_per_minute),
             web_conversations_per_minute=_count(
                 env, "FRISTAD_WEB_CONVERSATIONS_PER_MINUTE", cls.web_conversations_per_minute
             ),

@@ -29,7 +29,6 @@ def init_app(settings: Settings, content: Content) -> web.Application:
             app[WEB_CHAT] = WebChat(
                 config=WebChatConfig(
                     quick_exit_url=settings.quick_exit_url,
-                    messages_per_minute=settings.web_messages_per_minute,
                     conversations_per_minute=settings.web_conversations_per_minute,
                 ),
                 dialogue=runtime.dialogue,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.core.engine import Engine
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import ConversationStore
-from bot.errors import ConversationBusy, ConversationNotFound
+from bot.errors import ConversationBusy, ConversationNotFound, TooManyTurns
 
 MAX_ATTEMPTS = 50
 # After losing a race, wait a random moment (up to this many seconds per attempt so far)
@@ -24,9 +24,10 @@ class TurnResult:
 
 
 class DialogueService:
-    def __init__(self, engine: Engine, store: ConversationStore) -> None:
+    def __init__(self, engine: Engine, store: ConversationStore, turns_per_minute: int | None = None) -> None:
         self.engine = engine
         self.store = store
+        self.turns_per_minute = turns_per_minute
 
     async def handle(self, incoming: Incoming) -> tuple[Reply, ...]:
         """Apply one input to its conversation (made if new) and return what to say."""
@@ -37,7 +38,8 @@ class DialogueService:
 
         With `may_start` false the conversation must exist already (ConversationNotFound
         otherwise): a channel whose ids are handed out by Fristad (the web chat's tokens)
-        never lets a client choose its own.
+        never lets a client choose its own. Over `turns_per_minute`, TooManyTurns is
+        raised and nothing changes.
 
         Turns of one conversation may run at once in several processes: the save is a
         compare-and-set, and a turn that lost the race is stepped again from the state
@@ -48,7 +50,11 @@ class DialogueService:
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 await asyncio.sleep(random.uniform(0, BACKOFF_STEP * attempt))  # noqa: S311 (not a secret)
-            stored = await self.store.load(key)
+                stored = await self.store.load(key)
+            else:
+                stored, turns = await self.store.load_for_turn(key)
+                if self.turns_per_minute is not None and turns > self.turns_per_minute:
+                    raise TooManyTurns(f"more than {self.turns_per_minute} turns this minute")
             if stored is None and existed:
                 # Forgotten while this turn ran: never bring the conversation back.
                 return TurnResult((), ended=True)

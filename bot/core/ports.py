@@ -12,6 +12,10 @@ class ConversationStore(Protocol):
     async def load(self, key: str) -> Conversation | None:
         """The stored conversation, or None when there is none (new, expired or forgotten)."""
 
+    async def load_for_turn(self, key: str) -> tuple[Conversation | None, int]:
+        """`load`, and how many turns the conversation has had in the current minute,
+        this one counted (0 when there is no conversation)."""
+
     async def save(self, conversation: Conversation, transcript: Sequence[TranscriptEntry]) -> bool:
         """Store the conversation and append to its transcript in one atomic step, only
         if the stored revision is still `conversation.revision`; False otherwise."""

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
 from redis.crc import key_slot
 
 from bot.adapters import redis_keys
 from bot.adapters.conversation_store import RedisConversationStore
+from bot.adapters.crypto import Encryptor
+from bot.adapters.outbox import Outbox
 from bot.core.conversation import Conversation, TranscriptEntry
+from bot.core.messages import Reply
 from tests.conftest import TTL_SECONDS
 
 KEY = "a" * 64
@@ -58,8 +62,22 @@ async def test_the_transcript_is_encrypted_at_rest_and_readable_through_the_stor
     assert all(r.at > 0 for r in records)
 
 
-async def test_every_key_of_a_conversation_expires(store: RedisConversationStore, redis: Redis) -> None:
-    await store.save(conversation(), [TranscriptEntry("user", "hej")])
+async def use_every_key(store: RedisConversationStore, outbox: Outbox, key: str = KEY) -> None:
+    """State, transcript, turn counts and a later reply: every kind of key there is."""
+    await store.save(replace(conversation(), key=key), [TranscriptEntry("user", "hej")])
+    await store.load_for_turn(key)
+    await outbox.publish(key, Reply("Hej, jag heter Sara.", "sv", "ltr"))
+
+
+@pytest.fixture
+def outbox(redis: Redis, encryptor: Encryptor) -> Outbox:
+    return Outbox(redis, encryptor, TTL_SECONDS)
+
+
+async def test_every_key_of_a_conversation_expires(
+    store: RedisConversationStore, outbox: Outbox, redis: Redis
+) -> None:
+    await use_every_key(store, outbox)
     keys = await all_keys(redis)
     assert sorted(keys) == sorted(k.encode() for k in redis_keys.conversation_keys(KEY))
     for key in keys:
@@ -72,10 +90,11 @@ async def test_keys_of_one_conversation_share_a_cluster_slot() -> None:
     assert len(slots) == 1
 
 
-async def test_forget_leaves_no_key_of_the_conversation(store: RedisConversationStore, redis: Redis) -> None:
-    other = "b" * 64
-    await store.save(conversation(), [TranscriptEntry("user", "hej")])
-    await store.save(Conversation(other, "main", "v1", "start", "sv"), [TranscriptEntry("user", "hallå")])
+async def test_forget_leaves_no_key_of_the_conversation(
+    store: RedisConversationStore, outbox: Outbox, redis: Redis
+) -> None:
+    await use_every_key(store, outbox)
+    await use_every_key(store, outbox, "b" * 64)
     await store.forget(KEY)
     remaining = await all_keys(redis)
     assert not [k for k in remaining if KEY.encode() in k]
@@ -90,3 +109,14 @@ async def test_a_turn_racing_a_forget_does_not_bring_the_conversation_back(
     await store.forget(KEY)
     assert not await store.save(conversation(revision=1, state="atv"), [TranscriptEntry("user", "x")])
     assert await store.load(KEY) is None
+
+
+async def test_turns_are_counted_per_minute_and_only_for_a_conversation_that_exists(
+    store: RedisConversationStore,
+) -> None:
+    assert await store.load_for_turn(KEY) == (None, 0)
+    await store.save(conversation(), [])
+    counts = [(await store.load_for_turn(KEY))[1] for _ in range(3)]
+    assert counts == [1, 2, 3]
+    loaded, _ = await store.load_for_turn(KEY)
+    assert loaded == conversation(revision=1)

@@ -182,7 +182,7 @@ async def test_an_unknown_token_is_404_in_the_persons_language(client: Client) -
 async def test_too_many_messages_are_refused_without_harm(
     redis_server: RedisServerProcess, redis: Redis, shipped_content: Content, tmp_path: Path
 ) -> None:
-    settings = settings_for(redis_server.url, tmp_path, FRISTAD_WEB_MESSAGES_PER_MINUTE="3")
+    settings = settings_for(redis_server.url, tmp_path, FRISTAD_MESSAGES_PER_MINUTE="3")
     client = await client_for(settings, shipped_content)
     try:
         token = (await start(client))["token"]

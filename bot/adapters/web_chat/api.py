@@ -21,7 +21,7 @@ from aiohttp import WSCloseCode, web
 from bot.adapters.web_chat.context import WEB_CHAT
 from bot.core.engine import MAX_TEXT_LENGTH
 from bot.core.messages import Incoming, Reply
-from bot.errors import ConversationNotFound, StoreError
+from bot.errors import ConversationNotFound, StoreError, TooManyTurns
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +97,12 @@ async def send_message(request: web.Request) -> web.Response:
     choice = optional_string(body, "choice", MAX_CHOICE_LENGTH)
     if (text is None) == (choice is None):
         raise BadRequest("give either text or choice")
-    if not await chat.limiter.allow("message", key, chat.config.messages_per_minute):
-        return too_many(request, "too many messages in this conversation")
     try:
         result = await chat.dialogue.take_turn(Incoming(key, text=text, choice=choice), may_start=False)
     except ConversationNotFound:
         return error(request, 404, "conversation_ended", "no conversation has this token", "web-error-ended")
+    except TooManyTurns:
+        return too_many(request, "too many messages in this conversation this minute")
     return web.json_response({"replies": replies_json(result.replies), "ended": result.ended})
 
 

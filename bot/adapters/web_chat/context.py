@@ -19,7 +19,6 @@ CHANNEL = "web"
 @dataclass(frozen=True)
 class WebChatConfig:
     quick_exit_url: str
-    messages_per_minute: int
     conversations_per_minute: int
 
 
