@@ -81,7 +81,8 @@
   }
 
   async function start() {
-    const hint = (navigator.languages || [navigator.language]).join(",");
+    // The language shown now first (the one chosen, or the browser's), then the browser's.
+    const hint = [language, ...(navigator.languages || [navigator.language])].join(",");
     const { status, data } = await post("/api/v1/conversations", { language: hint });
     if (status !== 201) {
       showStatus((data && data.message) || text("web-error-unavailable"));
