@@ -20,11 +20,21 @@ from redis.exceptions import RedisError
 from bot.adapters import redis_keys
 from bot.adapters.crypto import Encryptor
 from bot.core.messages import Option, Reply
-from bot.errors import StoreError
+from bot.errors import ConversationNotFound, StoreError
 
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 1000  # per conversation; far more than any conversation holds
+# Add a reply only while the conversation exists: a reply to a forgotten conversation
+# must not bring any of its keys back. KEYS: state, outbox. ARGV: reply, TTL seconds,
+# channel to announce on, conversation key.
+_PUBLISH = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'r', ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return id
+"""
 # How often a listener re-reads the stream even without a notification: pub/sub
 # messages are lost while the listener reconnects.
 POLL_SECONDS = 5.0
@@ -37,21 +47,38 @@ class Outbox:
         self._encryptor = encryptor
         self._ttl_seconds = ttl_seconds
         self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
-        self._listener: asyncio.Task[None] | None = None
+        self._publish = redis.register_script(_PUBLISH)
 
     async def publish(self, conversation_key: str, reply: Reply) -> str:
-        """Store a reply for the conversation and wake whoever is connected for it."""
+        """Store a reply for the conversation and wake whoever is connected for it;
+        ConversationNotFound when the conversation has ended."""
         sealed = self._encryptor.encrypt(json.dumps(asdict(reply)).encode(), _aad(conversation_key))
-        stream = redis_keys.conversation_outbox(conversation_key)
         try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.xadd(stream, {"r": sealed}, maxlen=MAX_ENTRIES, approximate=True)
-                pipe.expire(stream, self._ttl_seconds)
-                pipe.publish(redis_keys.outbox_notifications(), conversation_key)
-                entry_id, *_ = await pipe.execute()
+            entry_id = await self._publish(
+                keys=[
+                    redis_keys.conversation_state(conversation_key),
+                    redis_keys.conversation_outbox(conversation_key),
+                ],
+                args=[
+                    sealed,
+                    self._ttl_seconds,
+                    redis_keys.outbox_notifications(),
+                    conversation_key,
+                    MAX_ENTRIES,
+                ],
+            )
         except RedisError as err:
             raise StoreError("cannot store a reply") from err
+        if entry_id is None:
+            raise ConversationNotFound("the conversation has ended")
         return str(entry_id.decode())
+
+    async def announce_end(self, conversation_key: str) -> None:
+        """Wake the conversation's followers, in every worker, to find it has ended."""
+        try:
+            await self._redis.publish(redis_keys.outbox_notifications(), conversation_key)
+        except RedisError as err:
+            raise StoreError("cannot announce the end of a conversation") from err
 
     async def after(self, conversation_key: str, entry_id: str) -> list[tuple[str, Reply]]:
         """Replies stored after `entry_id` ("0" for all), oldest first."""
@@ -73,11 +100,12 @@ class Outbox:
         ]
 
     async def follow(self, conversation_key: str, entry_id: str) -> AsyncIterator[tuple[str, Reply]]:
-        """Every reply after `entry_id`, then each new one as it arrives, forever."""
+        """Every reply after `entry_id`, then each new one as it arrives, until the
+        conversation ends (forgotten, quick exit or expired)."""
         event = asyncio.Event()
         self._waiters[conversation_key].add(event)
         try:
-            while True:
+            while await self._exists(conversation_key):
                 event.clear()
                 for found_id, reply in await self.after(conversation_key, entry_id):
                     entry_id = found_id
@@ -88,6 +116,12 @@ class Outbox:
             self._waiters[conversation_key].discard(event)
             if not self._waiters[conversation_key]:
                 del self._waiters[conversation_key]
+
+    async def _exists(self, conversation_key: str) -> bool:
+        try:
+            return bool(await self._redis.exists(redis_keys.conversation_state(conversation_key)))
+        except RedisError as err:
+            raise StoreError("cannot read conversation") from err
 
     async def listen(self, stop: asyncio.Event) -> None:
         """Wake followers when their conversation gets a reply, until `stop` is set.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from collections.abc import Mapping
@@ -53,6 +54,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "20",
         "Web chat conversations one network address may start per minute.",
     ),
+    "FRISTAD_TRUSTED_PROXIES": (
+        "(unset)",
+        "Addresses of your own reverse proxies, comma-separated: for requests from them the address limits use X-Forwarded-For.",
+    ),
 }
 
 
@@ -71,6 +76,7 @@ class Settings:
     frame_ancestors: str = "'none'"
     messages_per_minute: int = 30
     web_conversations_per_minute: int = 20
+    trusted_proxies: frozenset[str] = frozenset()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -94,6 +100,7 @@ class Settings:
             quick_exit_url=_url(env, "FRISTAD_QUICK_EXIT_URL", cls.quick_exit_url),
             frame_ancestors=_frame_ancestors(env.get("FRISTAD_FRAME_ANCESTORS") or cls.frame_ancestors),
             messages_per_minute=_count(env, "FRISTAD_MESSAGES_PER_MINUTE", cls.messages_per_minute),
+            trusted_proxies=_addresses(env.get("FRISTAD_TRUSTED_PROXIES", "")),
             web_conversations_per_minute=_count(
                 env, "FRISTAD_WEB_CONVERSATIONS_PER_MINUTE", cls.web_conversations_per_minute
             ),
@@ -157,3 +164,13 @@ def _frame_ancestors(value: str) -> str:
     if "'none'" in sources and len(sources) > 1:
         raise ConfigError("FRISTAD_FRAME_ANCESTORS: 'none' cannot be combined with sites")
     return " ".join(sources)
+
+
+def _addresses(value: str) -> frozenset[str]:
+    addresses = frozenset(part.strip() for part in value.split(",") if part.strip())
+    for address in addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError as err:
+            raise ConfigError(f"FRISTAD_TRUSTED_PROXIES: {address!r} is not an IP address") from err
+    return addresses

@@ -30,6 +30,7 @@ def init_app(settings: Settings, content: Content) -> web.Application:
                 config=WebChatConfig(
                     quick_exit_url=settings.quick_exit_url,
                     conversations_per_minute=settings.web_conversations_per_minute,
+                    trusted_proxies=settings.trusted_proxies,
                 ),
                 dialogue=runtime.dialogue,
                 keyer=runtime.keys.keyer,

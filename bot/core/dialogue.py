@@ -6,6 +6,7 @@ import asyncio
 import random
 from dataclasses import dataclass
 
+from bot.core.conversation import Conversation
 from bot.core.engine import Engine
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import ConversationStore
@@ -54,7 +55,7 @@ class DialogueService:
             else:
                 stored, turns = await self.store.load_for_turn(key)
                 if self.turns_per_minute is not None and turns > self.turns_per_minute:
-                    raise TooManyTurns(f"more than {self.turns_per_minute} turns this minute")
+                    return self._over_the_limit(stored, incoming)
             if stored is None and existed:
                 # Forgotten while this turn ran: never bring the conversation back.
                 return TurnResult((), ended=True)
@@ -69,6 +70,13 @@ class DialogueService:
             if await self.store.save(step.conversation, step.transcript):
                 return TurnResult(step.replies)
         raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one turn")
+
+    def _over_the_limit(self, stored: Conversation | None, incoming: Incoming) -> TurnResult:
+        """Too many turns this minute: refused, except a call for help, which is answered
+        but not saved (so a flood of them costs no writes)."""
+        if stored is None or not self.engine.asks_for_danger(incoming):
+            raise TooManyTurns(f"more than {self.turns_per_minute} turns this minute")
+        return TurnResult(self.engine.step(stored, incoming).replies)
 
     async def end(self, conversation_key: str) -> None:
         """End a conversation at once and keep nothing (quick exit)."""

@@ -223,6 +223,9 @@ class CompiledFlow:
         self._machine.events[trigger].trigger(cursor)
         return cursor.state
 
+    def says_danger(self, text: str) -> bool:
+        return _longest_match(normalize_text(text), self._danger_words) is not None
+
     def match_text(self, state: str, language: str, text: str, danger_only: bool = False) -> str | None:
         """The trigger free text stands for in a state, if any."""
         normalized = normalize_text(text)
@@ -263,6 +266,12 @@ class Engine:
     @property
     def flows(self) -> list[Flow]:
         return [compiled.flow for compiled in self._flows.values()]
+
+    def asks_for_danger(self, incoming: Incoming) -> bool:
+        """The danger button or danger words, whatever the state: always answered."""
+        if incoming.choice is not None:
+            return incoming.choice == global_trigger("danger")
+        return incoming.text is not None and self.entry.says_danger(incoming.text)
 
     def new_conversation(self, key: str, language_hint: str | None) -> Conversation:
         flow = self.entry.flow

@@ -12,6 +12,6 @@ web-language-label = Language
 web-no-script = The chat needs JavaScript to work. If you are in danger: call { $emergency }.
 web-reconnecting = The connection was lost. Trying again …
 web-error-unavailable = The chat is not working right now. Please try again in a while. If you are in danger: call { $emergency }.
-web-error-too-many = You are writing very fast. Please wait a moment and try again.
+web-error-too-many = You are writing very fast. Please wait a moment and try again. If you are in danger: call { $emergency }.
 web-error-ended = This conversation has ended. Write again if you want to start a new one.
 web-error-bad-request = The message could not be sent. Please try again.

@@ -12,6 +12,6 @@ web-language-label = Kieli
 web-no-script = Chat tarvitsee JavaScriptin toimiakseen. Jos olet vaarassa, soita numeroon { $emergency }.
 web-reconnecting = Yhteys katkesi. Yritän uudelleen …
 web-error-unavailable = Chat ei toimi juuri nyt. Yritä hetken päästä uudelleen. Jos olet vaarassa, soita numeroon { $emergency }.
-web-error-too-many = Kirjoitat todella nopeasti. Odota hetki ja yritä uudelleen.
+web-error-too-many = Kirjoitat todella nopeasti. Odota hetki ja yritä uudelleen. Jos olet vaarassa, soita numeroon { $emergency }.
 web-error-ended = Keskustelu on päättynyt. Kirjoita uudelleen, jos haluat aloittaa uuden keskustelun.
 web-error-bad-request = Viestin lähettäminen ei onnistunut. Yritä uudelleen.

@@ -12,6 +12,6 @@ web-language-label = Język
 web-no-script = Do działania czatu potrzebny jest JavaScript. Jeśli jesteś w niebezpieczeństwie: zadzwoń pod numer { $emergency }.
 web-reconnecting = Połączenie zostało przerwane. Próbuję połączyć się ponownie…
 web-error-unavailable = Czat teraz nie działa. Spróbuj ponownie za jakiś czas. Jeśli jesteś w niebezpieczeństwie: zadzwoń pod numer { $emergency }.
-web-error-too-many = Piszesz bardzo szybko. Poczekaj chwilę i spróbuj ponownie.
+web-error-too-many = Piszesz bardzo szybko. Poczekaj chwilę i spróbuj ponownie. Jeśli jesteś w niebezpieczeństwie: zadzwoń pod numer { $emergency }.
 web-error-ended = Ta rozmowa się zakończyła. Napisz znowu, jeśli chcesz zacząć nową.
 web-error-bad-request = Nie udało się wysłać wiadomości. Spróbuj ponownie.

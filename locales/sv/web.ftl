@@ -12,6 +12,6 @@ web-language-label = Språk
 web-no-script = Chatten behöver JavaScript för att fungera. Om du är i fara: ring { $emergency }.
 web-reconnecting = Anslutningen bröts. Jag försöker igen …
 web-error-unavailable = Chatten fungerar inte just nu. Försök igen om en stund. Om du är i fara: ring { $emergency }.
-web-error-too-many = Du skriver väldigt snabbt. Vänta en liten stund och försök igen.
+web-error-too-many = Du skriver väldigt snabbt. Vänta en liten stund och försök igen. Om du är i fara: ring { $emergency }.
 web-error-ended = Samtalet är avslutat. Skriv igen om du vill börja ett nytt.
 web-error-bad-request = Det gick inte att skicka meddelandet. Försök igen.

@@ -22,6 +22,7 @@ from bot.adapters.web_chat.openapi import DOCUMENT
 from bot.app.settings import Settings
 from bot.app.web import init_app
 from bot.core.messages import Reply
+from bot.errors import ConversationNotFound
 from tests.conftest import key_env, start_redis
 
 Client = TestClient[Any, Any]
@@ -139,6 +140,8 @@ BAD_BODIES = {
     "neither text nor choice": ('{"token": "TOKEN"}', 400),
     "a choice id that is absurdly long": ('{"token": "TOKEN", "choice": "' + "x" * 500 + '"}', 400),
     "a body over 64 KiB": ('{"token": "TOKEN", "text": "' + "x" * 70_000 + '"}', 413),
+    "not UTF-8": ('{"token": "TOKEN", "text": "\udcff"}', 400),
+    "nested deeper than any parser goes": ("[" * 30_000 + "]" * 30_000, 400),
 }
 
 
@@ -151,7 +154,9 @@ async def test_bad_requests_get_a_reason_and_leave_the_conversation_as_it_was(
     before = {k: await redis.dump(k) for k in await all_keys(redis) if k.startswith(b"fristad:conv:")}
     raw, status = BAD_BODIES[kind]
     response = await client.post(
-        "/api/v1/messages", data=raw.replace("TOKEN", token), headers={"Content-Type": "application/json"}
+        "/api/v1/messages",
+        data=raw.replace("TOKEN", token).encode("utf-8", "surrogateescape"),  # \udcff: a lone 0xff byte
+        headers={"Content-Type": "application/json"},
     )
     assert response.status == status
     body = valid("Error", await response.json())
@@ -159,6 +164,23 @@ async def test_bad_requests_get_a_reason_and_leave_the_conversation_as_it_was(
     assert body["message"] == "Det gick inte att skicka meddelandet. Försök igen."
     after = {k: await redis.dump(k) for k in await all_keys(redis) if k.startswith(b"fristad:conv:")}
     assert after == before
+
+
+async def test_a_charset_the_server_does_not_know_is_read_as_utf8(client: Client) -> None:
+    token = (await start(client))["token"]
+    response = await client.post(
+        "/api/v1/messages",
+        data=f'{{"token": "{token}", "text": "hjälp"}}'.encode(),
+        headers={"Content-Type": "text/plain; charset=no-such-charset"},
+    )
+    assert response.status == 200
+
+
+async def test_a_wrong_method_is_405_with_what_is_allowed(client: Client) -> None:
+    response = await client.get("/api/v1/messages")
+    assert response.status == 405
+    assert response.headers["Allow"] == "POST"
+    assert valid("Error", await response.json())["error"] == "http_error"
 
 
 async def test_an_unknown_choice_or_a_too_long_text_gets_a_kind_reply(client: Client) -> None:
@@ -192,11 +214,18 @@ async def test_too_many_messages_are_refused_without_harm(
         assert response.status == 429
         assert response.headers["Retry-After"] == "60"
         assert (await response.json())["message"].startswith("Du skriver väldigt snabbt")
-        conversation = await client.app[WEB_CHAT].dialogue.store.load(
-            client.app[WEB_CHAT].conversation_key(token)
-        )
+        store = client.app[WEB_CHAT].dialogue.store
+        conversation = await store.load(client.app[WEB_CHAT].conversation_key(token))
         assert conversation is not None
         assert conversation.state == "welcome"  # the refused choice did nothing
+        # A call for help is always answered, even over the limit (and costs no write).
+        status, body = await send(client, token, choice="global:danger")
+        assert status == 200
+        assert body["replies"][0]["text"].startswith("Ring 112 nu")
+        status, body = await send(client, token, text="han har en kniv")
+        assert status == 200
+        assert body["replies"][0]["text"].startswith("Ring 112 nu")
+        assert await store.load(client.app[WEB_CHAT].conversation_key(token)) == conversation
     finally:
         await client.close()
 
@@ -211,6 +240,38 @@ async def test_too_many_new_conversations_from_one_address_are_refused(
         assert statuses == [201, 201, 429]
         # The address is counted under a hash, never in clear.
         assert not [k for k in await all_keys(redis) if b"127.0.0.1" in k]
+    finally:
+        await client.close()
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded_for", "statuses"),
+    [
+        ("", ["10.0.0.1", "10.0.0.2"], [201, 429]),  # no proxy configured: the header is ignored
+        ("127.0.0.1", ["10.0.0.1", "10.0.0.2"], [201, 201]),  # each person behind the proxy
+        ("127.0.0.1", ["10.0.0.1", "10.0.0.1"], [201, 429]),
+        ("127.0.0.1", ["10.0.0.1, 127.0.0.1", "10.0.0.1"], [201, 429]),  # a chain of our proxies
+    ],
+)
+async def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(
+    trusted: str,
+    forwarded_for: list[str],
+    statuses: list[int],
+    redis_server: RedisServerProcess,
+    redis: Redis,
+    shipped_content: Content,
+    tmp_path: Path,
+) -> None:
+    settings = settings_for(
+        redis_server.url, tmp_path, FRISTAD_WEB_CONVERSATIONS_PER_MINUTE="1", FRISTAD_TRUSTED_PROXIES=trusted
+    )
+    client = await client_for(settings, shipped_content)
+    try:
+        got = [
+            (await client.post("/api/v1/conversations", headers={"X-Forwarded-For": address})).status
+            for address in forwarded_for
+        ]
+        assert got == statuses
     finally:
         await client.close()
 
@@ -265,6 +326,22 @@ async def test_the_websocket_delivers_later_replies_and_resumes_after_a_drop(cli
     with pytest.raises(asyncio.TimeoutError):
         await ws.receive_json(timeout=0.3)  # and nothing twice
     await ws.close()
+
+
+async def test_the_websocket_closes_when_the_conversation_ends(client: Client) -> None:
+    token = (await start(client))["token"]
+    ws = await client.ws_connect("/api/v1/events")
+    await ws.send_json({"type": "hello", "token": token})
+    assert (await ws.receive_json(timeout=5))["type"] == "ready"
+    assert (await client.post("/api/v1/exit", json={"token": token})).status == 204
+    message = await ws.receive(timeout=2)
+    assert (message.type, message.data) == (WSMsgType.CLOSE, 4404)
+    await ws.close()
+    # And a reply for it now brings nothing back.
+    chat = client.app[WEB_CHAT]
+    with pytest.raises(ConversationNotFound):
+        await chat.outbox.publish(chat.conversation_key(token), Reply("För sent", "sv", "ltr"))
+    assert (await client.post("/api/v1/messages", json={"token": token, "text": "hej"})).status == 404
 
 
 @pytest.mark.parametrize(

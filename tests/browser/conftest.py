@@ -3,6 +3,7 @@ Fristad served on a real port, and a stand-in for the neutral site quick exit go
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ class Site:
 
 
 async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)  # a failed test may leave a socket open
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -64,9 +65,16 @@ async def neutral_site() -> AsyncIterator[str]:
             text=f"<title>{request.path}</title><p>{request.path}</p>", content_type="text/html"
         )
 
+    async def host(request: web.Request) -> web.Response:
+        """The municipality's page with the chat in a frame."""
+        chat = html.escape(request.query["chat"])
+        frame = f'<iframe src="{chat}/" title="Chat" width="390" height="700"></iframe>'
+        return web.Response(text=f"<title>Kommunen</title><h1>Kommunen</h1>{frame}", content_type="text/html")
+
     app = web.Application()
     app.router.add_get("/before", page)
     app.router.add_get("/weather", page)
+    app.router.add_get("/host", host)
     runner, url = await serve(app)
     yield url
     await runner.cleanup()
@@ -86,6 +94,7 @@ async def site(
             "REDIS_URL": redis_server.url,
             "FRISTAD_DATA_DIR": str(tmp_path),
             "FRISTAD_QUICK_EXIT_URL": f"{neutral_site}/weather",
+            "FRISTAD_FRAME_ANCESTORS": neutral_site,
         }
     )
     app = init_app(settings, shipped_content)

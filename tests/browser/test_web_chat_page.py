@@ -9,7 +9,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Browser, Page, WebSocketRoute, expect
+from playwright.async_api import Browser, Page, Route, WebSocketRoute, expect
 from redis.asyncio import Redis
 
 from bot.core.messages import Reply
@@ -39,6 +39,15 @@ async def until(condition: Callable[[], bool], seconds: float = 10) -> None:
 
 async def conversation_keys(redis: Redis) -> list[bytes]:
     return [key async for key in redis.scan_iter(match="fristad:conv:*")]
+
+
+async def until_no_conversation(redis: Redis) -> None:
+    """The beacon that ends the conversation is on its way."""
+    for _ in range(50):
+        if not await conversation_keys(redis):
+            return
+        await asyncio.sleep(0.1)
+    pytest.fail("the conversation was not ended on the server")
 
 
 async def test_a_whole_conversation_to_the_atv_information(browser: Browser, site: Site) -> None:
@@ -126,11 +135,7 @@ async def test_quick_exit_leaves_no_way_back_and_no_trace(
 
     await press_quick_exit(page, how)
     await page.wait_for_url(neutral_site + "/weather")
-    for _ in range(50):  # the beacon that ends the conversation is on its way
-        if not await conversation_keys(redis):
-            break
-        await asyncio.sleep(0.1)
-    assert await conversation_keys(redis) == [], "the conversation was not ended on the server"
+    await until_no_conversation(redis)
 
     await page.go_back()
     assert page.url == neutral_site + "/before", "Back must not show the chat"
@@ -150,12 +155,60 @@ async def test_quick_exit_leaves_no_way_back_and_no_trace(
     await context.close()
 
 
+async def test_quick_exit_inside_the_municipalitys_frame_leaves_the_whole_page(
+    browser: Browser, site: Site, neutral_site: str, redis: Redis
+) -> None:
+    context, page = await new_page(browser)
+    await page.goto(neutral_site + "/before")
+    await page.goto(f"{neutral_site}/host?chat={site.url}")
+    chat = page.frame_locator("iframe")
+    await expect(chat.locator(".options button").first).to_be_visible()
+    await chat.get_by_role("link", name="Lämna snabbt").click()
+    await page.wait_for_url(neutral_site + "/weather")
+    await until_no_conversation(redis)
+    await page.go_back()
+    assert page.url == neutral_site + "/before", "Back must not show the page with the chat"
+    await context.close()
+
+
 async def test_capital_letters_do_not_trigger_quick_exit(browser: Browser, site: Site) -> None:
     context, page = await new_page(browser)
     await open_chat(page, site)
     await page.get_by_label("Skriv ett meddelande").press_sequentially("Hej Anna Och Bo")
     await page.wait_for_timeout(200)
     assert page.url == site.url + "/"
+    await context.close()
+
+
+async def test_danger_pressed_before_the_chat_has_started_gives_one_conversation(
+    browser: Browser, site: Site, redis: Redis
+) -> None:
+    context, page = await new_page(browser)
+
+    async def slowly(route: Route) -> None:
+        await asyncio.sleep(0.5)  # a slow phone network
+        await route.continue_()
+
+    await page.route("**/api/v1/conversations", slowly)
+    await page.goto(site.url + "/")
+    await page.get_by_role("button", name="Jag är i fara nu").click()
+    await expect(page.locator(".msg.bot").filter(has_text="Ring 112 nu")).to_be_visible()
+    states = [key async for key in redis.scan_iter(match="fristad:conv:*:state")]
+    assert len(states) == 1
+    # The danger text is the last thing said: no safety check comes after it.
+    await expect(page.locator(".msg.bot").last).to_contain_text("När du är i säkerhet")
+    await context.close()
+
+
+async def test_messages_sent_quickly_one_after_another_all_arrive(browser: Browser, site: Site) -> None:
+    context, page = await new_page(browser)
+    await open_chat(page, site)
+    box = page.get_by_label("Skriv ett meddelande")
+    for text in ("ja", "fortsätt", "polisen"):
+        await box.fill(text)
+        await box.press("Enter")
+    await expect(page.locator(".msg.you")).to_have_count(3)
+    await expect(page.locator(".msg.bot").filter(has_text="Du kan anmäla ett brott")).to_be_visible()
     await context.close()
 
 
@@ -187,6 +240,18 @@ async def test_at_200_percent_zoom_nothing_is_cut_off(browser: Browser, site: Si
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
     for name in ("Lämna snabbt", "Jag är i fara nu"):
         await expect(page.get_by_text(name, exact=True)).to_be_in_viewport()
+    # Going back with Shift+Tab, nothing focused hides under the sticky bar (WCAG 2.4.11).
+    await choose(page, "Ja, det är säkert")
+    await choose(page, "Jag vill fortsätta")  # six options to go back through
+    await page.get_by_label("Skriv ett meddelande").focus()
+    bar_bottom = await page.evaluate("document.querySelector('.bar').getBoundingClientRect().bottom")
+    for _ in range(8):
+        await page.keyboard.press("Shift+Tab")
+        if await page.evaluate("document.querySelector('.bar').contains(document.activeElement)"):
+            break
+        top = await page.evaluate("document.activeElement.getBoundingClientRect().top")
+        name = await page.evaluate("document.activeElement.textContent")
+        assert top >= bar_bottom, f"{name!r} is hidden under the bar"
     await context.close()
 
 

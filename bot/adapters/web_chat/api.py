@@ -58,7 +58,10 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPException as err:
         if err.status < 400:
             raise
-        return error(request, err.status, "http_error", err.reason, "web-error-bad-request")
+        response = error(request, err.status, "http_error", err.reason, "web-error-bad-request")
+        if "Allow" in err.headers:  # 405 says what is allowed
+            response.headers["Allow"] = err.headers["Allow"]
+        return response
     except StoreError:
         log.exception("web chat: the store failed")
         return error(
@@ -78,7 +81,7 @@ async def start_conversation(request: web.Request) -> web.Response:
     chat = request.app[WEB_CHAT]
     body = await json_body(request, required=False)
     hint = optional_string(body, "language", MAX_HINT_LENGTH) or request.headers.get("Accept-Language")
-    address = chat.address_key(request.remote or "")
+    address = chat.address_key(client_address(request, chat.config.trusted_proxies))
     if not await chat.limiter.allow("start", address, chat.config.conversations_per_minute):
         return too_many(request, "too many new conversations from this address")
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -103,6 +106,8 @@ async def send_message(request: web.Request) -> web.Response:
         return error(request, 404, "conversation_ended", "no conversation has this token", "web-error-ended")
     except TooManyTurns:
         return too_many(request, "too many messages in this conversation this minute")
+    if result.ended:
+        await chat.outbox.announce_end(key)
     return web.json_response({"replies": replies_json(result.replies), "ended": result.ended})
 
 
@@ -112,7 +117,9 @@ async def quick_exit(request: web.Request) -> web.Response:
     `navigator.sendBeacon` while the page goes away, so it answers 204 whatever it gets."""
     chat = request.app[WEB_CHAT]
     body = await json_body(request)
-    await chat.dialogue.end(chat.conversation_key(token_of(body)))
+    key = chat.conversation_key(token_of(body))
+    await chat.dialogue.end(key)
+    await chat.outbox.announce_end(key)
     return web.Response(status=204)
 
 
@@ -131,7 +138,7 @@ async def events(request: web.Request) -> web.WebSocketResponse:
         after = hello.get("after") or "0"
         if not isinstance(after, str) or not re.fullmatch(r"\d+(-\d+)?", after):
             raise BadRequest("after must be a reply id")
-    except (BadRequest, TypeError, ValueError, TimeoutError):
+    except (BadRequest, TypeError, ValueError, RecursionError, TimeoutError):
         await ws.close(code=CLOSE_BAD_HELLO, message=b"bad hello")
         return ws
     if await chat.dialogue.store.load(key) is None:
@@ -147,15 +154,33 @@ async def events(request: web.Request) -> web.WebSocketResponse:
         async for _ in ws:
             pass  # the client has nothing more to say; this only notices that it left
 
-    tasks = [asyncio.create_task(deliver()), asyncio.create_task(until_closed())]
+    delivering, listening = asyncio.create_task(deliver()), asyncio.create_task(until_closed())
+    code: int = WSCloseCode.GOING_AWAY  # the client may come back, to this worker or another
     try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait([delivering, listening], return_when=asyncio.FIRST_COMPLETED)
+        if delivering.done() and not delivering.cancelled():
+            if delivering.exception() is None:
+                code = CLOSE_ENDED  # the conversation ended while connected
+            else:
+                log.error("web chat: delivering replies failed: %s", type(delivering.exception()).__name__)
     finally:
-        for task in tasks:
+        for task in (delivering, listening):
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await ws.close(code=WSCloseCode.GOING_AWAY)
+        await asyncio.gather(delivering, listening, return_exceptions=True)
+        await ws.close(code=code)
     return ws
+
+
+def client_address(request: web.Request, trusted_proxies: frozenset[str]) -> str:
+    """The help-seeker's address: the nearest one in X-Forwarded-For that is not one of
+    our own proxies, when the request came through one; else the peer's."""
+    address = request.remote or ""
+    if address in trusted_proxies:
+        for hop in reversed(request.headers.get("X-Forwarded-For", "").split(",")):
+            address = hop.strip()
+            if address not in trusted_proxies:
+                break
+    return address
 
 
 def too_many(request: web.Request, reason: str) -> web.Response:
@@ -169,14 +194,14 @@ def replies_json(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
 
 
 async def json_body(request: web.Request, required: bool = True) -> dict[str, Any]:
-    # Read as text whatever the content type: sendBeacon cannot always set it.
-    raw = await request.text()
+    # Read bytes whatever the content type and charset: sendBeacon cannot always set them.
+    raw = await request.read()
     if not raw.strip() and not required:
         return {}
     try:
-        body = json.loads(raw)
-    except ValueError as err:
-        raise BadRequest("the body is not valid JSON") from err
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as err:  # UnicodeDecodeError is a ValueError
+        raise BadRequest("the body is not valid JSON in UTF-8") from err
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
     return body

@@ -20,6 +20,7 @@ CHANNEL = "web"
 class WebChatConfig:
     quick_exit_url: str
     conversations_per_minute: int
+    trusted_proxies: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)

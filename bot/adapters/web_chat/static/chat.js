@@ -16,11 +16,12 @@
   const languageSelect = $("language");
 
   let token = null;
+  let starting = null; // the one start in progress, shared by all who need a conversation
+  let queue = Promise.resolve(); // sends go one after another, none is dropped
   let language = document.documentElement.lang;
   let lastReplyId = "0";
   let socket = null;
   let reconnectDelay = 500;
-  let busy = false;
 
   const text = (id) => (TEXTS[language] || TEXTS.sv).texts[id];
 
@@ -30,16 +31,30 @@
     if (event) event.preventDefault();
     document.body.hidden = true;
     document.title = "";
-    if (token) {
-      const body = new Blob([JSON.stringify({ token })], { type: "application/json" });
-      navigator.sendBeacon("/api/v1/exit", body);
+    try {
+      if (token) navigator.sendBeacon("/api/v1/exit", new Blob([JSON.stringify({ token })], { type: "text/plain" }));
+      token = null;
+      if (socket) {
+        socket.onclose = null;
+        socket.close();
+      }
+    } finally {
+      leaveFor(exitLink.href);
     }
-    token = null;
-    if (socket) {
-      socket.onclose = null;
-      socket.close();
+  }
+
+  // Replace the page the person sees: the whole window when the chat is in a frame of
+  // the municipality's site (the browser may refuse that), else the chat itself.
+  function leaveFor(url) {
+    try {
+      if (window.top !== window) {
+        window.top.location.replace(url);
+        return;
+      }
+    } catch {
+      // not allowed to navigate the top window: at least leave the chat
     }
-    location.replace(exitLink.href);
+    location.replace(url);
   }
 
   exitLink.addEventListener("click", quickExit);
@@ -80,9 +95,15 @@
     return { status: response.status, data };
   }
 
-  async function start() {
-    // The language shown now first (the one chosen, or the browser's), then the browser's.
-    const hint = [language, ...(navigator.languages || [navigator.language])].join(",");
+  function ensureStarted(chosenLanguage) {
+    if (token) return Promise.resolve(true);
+    if (!starting) starting = start(chosenLanguage).finally(() => { starting = null; });
+    return starting;
+  }
+
+  async function start(chosenLanguage) {
+    // The language chosen or shown now first, then the browser's.
+    const hint = [chosenLanguage || language, ...(navigator.languages || [navigator.language])].join(",");
     const { status, data } = await post("/api/v1/conversations", { language: hint });
     if (status !== 201) {
       showStatus((data && data.message) || text("web-error-unavailable"));
@@ -95,28 +116,38 @@
     return true;
   }
 
-  async function send(body, echo, fromButton) {
-    if (busy) return;
-    busy = true;
+  // Resolves true when the message was taken; false tells the caller to give typed text back.
+  function send(body, echo, fromButton) {
+    const result = queue.then(() => deliver(body, echo, fromButton));
+    queue = result.catch(() => false);
+    return result;
+  }
+
+  async function deliver(body, echo, fromButton) {
+    let bubble = null;
     try {
-      // A new conversation always begins with the safety check; only danger goes first.
-      if (!token && (!(await start()) || body.choice !== "global:danger")) return;
-      if (echo) addMessage(echo, "you", language, document.documentElement.dir);
+      if (!token) {
+        const chosen = body.choice && body.choice.startsWith("language:") ? body.choice.slice(9) : null;
+        if (!(await ensureStarted(chosen))) return false;
+        // A new conversation begins with the safety check; only danger goes first.
+        if (body.choice !== "global:danger") return body.text === undefined;
+      }
+      if (echo) bubble = addMessage(echo, "you", language, document.documentElement.dir);
       const { status, data } = await post("/api/v1/messages", { token, ...body });
       if (status === 200) {
         hideStatus();
         render(data.replies, fromButton);
         if (data.ended) endConversation();
-      } else if (status === 404) {
-        endConversation();
-        showStatus(data.message);
-      } else {
-        showStatus((data && data.message) || text("web-error-unavailable"));
+        return true;
       }
+      if (bubble) bubble.remove();
+      if (status === 404) endConversation();
+      showStatus((data && data.message) || text("web-error-unavailable"));
+      return false;
     } catch {
+      if (bubble) bubble.remove();
       showStatus(text("web-error-unavailable"));
-    } finally {
-      busy = false;
+      return false;
     }
   }
 
@@ -177,9 +208,11 @@
     }
     log.append(bubble);
     bubble.scrollIntoView({ block: "end" });
+    return bubble;
   }
 
   function render(replies, fromButton) {
+    const focusWasHere = log.contains(document.activeElement) || actions.contains(document.activeElement);
     for (const old of log.querySelectorAll(".options")) old.remove();
     replies.forEach((reply, index) => {
       setLanguage(reply.language, reply.direction);
@@ -189,8 +222,11 @@
         showActions(reply.actions);
       }
     });
+    // Keep keyboard users where they were: on the new options, or in the text box when
+    // the button they pressed is gone.
     const first = log.querySelector(".options button");
     if (fromButton && first) first.focus();
+    else if (focusWasHere && document.activeElement === document.body) input.focus();
   }
 
   function showOptions(reply) {
@@ -230,14 +266,21 @@
     languageSelect.value = lang;
   }
 
+  // The status line stays in the page (empty when there is nothing to say), so that
+  // screen readers announce what is written into it.
   function showStatus(message) {
     statusLine.textContent = message;
-    statusLine.hidden = false;
   }
 
   function hideStatus() {
-    statusLine.hidden = true;
+    statusLine.textContent = "";
   }
+
+  // The sticky bar must not cover what the keyboard focuses (WCAG 2.4.11).
+  const bar = document.querySelector(".bar");
+  new ResizeObserver(() => {
+    document.documentElement.style.scrollPaddingTop = bar.offsetHeight + 8 + "px";
+  }).observe(bar);
 
   // --- Controls ---
 
@@ -257,12 +300,12 @@
     button.addEventListener("click", () => send({ choice: button.dataset.choice }, button.textContent, true));
   }
 
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const value = input.value.trim();
     if (!value) return;
     input.value = "";
-    send({ text: value }, value, false);
+    if (!(await send({ text: value }, value, false)) && !input.value) input.value = value;
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -271,5 +314,5 @@
     }
   });
 
-  start();
+  ensureStarted(null);
 })();
