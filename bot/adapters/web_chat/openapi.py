@@ -80,6 +80,10 @@ def _error(description: str) -> dict[str, Any]:
     }
 
 
+def _body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
 def _json(schema: str, description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -138,33 +142,28 @@ DOCUMENT: dict[str, Any] = {
             "post": {
                 "operationId": "sendMessage",
                 "summary": "Send free text or choose an option; get the bot's replies.",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["token"],
-                                "properties": {
-                                    "token": {"$ref": "#/components/schemas/Token"},
-                                    "text": {
-                                        "type": "string",
-                                        "maxLength": MAX_TEXT_LENGTH * 4,
-                                        "description": f"Free text. Over {MAX_TEXT_LENGTH} characters "
-                                        "gets a kind reply asking for something shorter.",
-                                    },
-                                    "choice": {
-                                        "type": "string",
-                                        "maxLength": MAX_CHOICE_LENGTH,
-                                        "description": "The id of an option or action. An id that is "
-                                        "not offered gets a reply saying so, with the options again.",
-                                    },
-                                },
-                                "description": "Exactly one of `text` and `choice`.",
-                            }
-                        }
-                    },
-                },
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["token"],
+                        "properties": {
+                            "token": {"$ref": "#/components/schemas/Token"},
+                            "text": {
+                                "type": "string",
+                                "maxLength": MAX_TEXT_LENGTH * 4,
+                                "description": f"Free text. Over {MAX_TEXT_LENGTH} characters "
+                                "gets a kind reply asking for something shorter.",
+                            },
+                            "choice": {
+                                "type": "string",
+                                "maxLength": MAX_CHOICE_LENGTH,
+                                "description": "The id of an option or action. An id that is "
+                                "not offered gets a reply saying so, with the options again.",
+                            },
+                        },
+                        "description": "Exactly one of `text` and `choice`.",
+                    }
+                ),
                 "responses": {
                     "200": _json("Turn", "The bot's replies."),
                     "404": _error("No conversation has this token (ended, deleted or expired)."),
@@ -178,18 +177,13 @@ DOCUMENT: dict[str, Any] = {
                 "operationId": "quickExit",
                 "summary": "Quick exit: end the conversation at once and delete it. Made for "
                 "`navigator.sendBeacon` while the page goes away.",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["token"],
-                                "properties": {"token": {"$ref": "#/components/schemas/Token"}},
-                            }
-                        }
-                    },
-                },
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["token"],
+                        "properties": {"token": {"$ref": "#/components/schemas/Token"}},
+                    }
+                ),
                 "responses": {
                     "204": {"description": "Ended (also when it had already ended)."},
                     **_COMMON_ERRORS,
