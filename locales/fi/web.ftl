@@ -13,5 +13,5 @@ web-no-script = Chat tarvitsee JavaScriptin toimiakseen. Jos olet vaarassa, soit
 web-reconnecting = Yhteys katkesi. Yritän uudelleen …
 web-error-unavailable = Chat ei toimi juuri nyt. Yritä hetken päästä uudelleen. Jos olet vaarassa, soita numeroon { $emergency }.
 web-error-too-many = Kirjoitat todella nopeasti. Odota hetki ja yritä uudelleen. Jos olet vaarassa, soita numeroon { $emergency }.
-web-error-ended = Keskustelu on päättynyt. Kirjoita uudelleen, jos haluat aloittaa uuden keskustelun.
+web-error-ended = Keskustelu on päättynyt. Jos haluat aloittaa uuden keskustelun, kirjoita uusi viesti.
 web-error-bad-request = Viestin lähettäminen ei onnistunut. Yritä uudelleen.
