@@ -45,3 +45,18 @@ def outbox_notifications() -> str:
 def rate_window(scope: str, subject: str, window: int) -> str:
     """Counter of one subject's requests in one time window (subjects are hashes)."""
     return f"{PREFIX}:rate:{scope}:{subject}:{window}"
+
+
+def queue_waiting(team: str) -> str:
+    """Sorted set of a team's waiting case codes: danger first, then first come."""
+    return f"{PREFIX}:queue:{{{team}}}:waiting"
+
+
+def queue_claimed(team: str) -> str:
+    """Sorted set of a team's claimed case codes, scored by when the claim runs out."""
+    return f"{PREFIX}:queue:{{{team}}}:claimed"
+
+
+def queue_case(team: str, code: str) -> str:
+    """Hash of one case: its conversation key, language, topic, danger, owner. No text."""
+    return f"{PREFIX}:queue:{{{team}}}:case:{code}"

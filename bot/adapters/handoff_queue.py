@@ -1,0 +1,221 @@
+"""The queue of help-seekers waiting for a person, one per team, in Redis.
+
+Why sorted sets and not a stream with a consumer group: a caseworker chooses which
+waiting case to take (the console lists them), the help-seeker is told their place in
+the queue (ZRANK), and "danger now" goes first (the score). A claim is one Lua script:
+the case leaves the waiting set only once, so exactly one caseworker gets it. A claim is
+a lease that the console renews; a lease that runs out (the console died) puts the case
+back in its place in the queue, where any caseworker can take it again. All keys of a
+team share one hash tag, so every script runs in one Redis Cluster slot.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot.adapters import redis_keys
+from bot.errors import StoreError
+
+# Danger first, then first come: the score is the priority band plus the time of asking.
+_BAND = 10**13  # above any time in milliseconds for centuries
+DANGER_BAND, NORMAL_BAND = 0, 1
+
+_ENQUEUE = """
+-- KEYS: waiting, claimed, case. ARGV: code, score, ttl, then field/value pairs.
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
+local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if old and tonumber(old) <= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[3], 'score', ARGV[2], 'status', 'waiting', unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+return 1
+"""
+
+_CLAIM = """
+-- KEYS: waiting, claimed, case. ARGV: code, owner, lease deadline (ms).
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[3], 'status', 'claimed', 'owner', ARGV[2])
+return 1
+"""
+
+_RENEW = """
+-- KEYS: claimed, case. ARGV: code, owner, lease deadline (ms).
+if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[2] then return 0 end
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1
+"""
+
+_RELEASE = """
+-- KEYS: waiting, claimed, case. ARGV: code, owner ('' = whoever).
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[3], 'owner') ~= ARGV[2] then return 0 end
+if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
+local score = redis.call('HGET', KEYS[3], 'score')
+if not score then return 0 end
+redis.call('ZADD', KEYS[1], score, ARGV[1])
+redis.call('HSET', KEYS[3], 'status', 'waiting')
+redis.call('HDEL', KEYS[3], 'owner')
+return 1
+"""
+
+_REMOVE = """
+-- KEYS: waiting, claimed, case. ARGV: code, owner ('' = whoever).
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[3], 'owner') ~= ARGV[2] then return 0 end
+local gone = redis.call('ZREM', KEYS[1], ARGV[1]) + redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[3])
+return gone
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A help-seeker waiting for or talking with a caseworker. Holds no text."""
+
+    code: str  # the short case code caseworkers see; never the channel id
+    team: str
+    conversation_key: str
+    language: str
+    topic: str
+    danger: bool
+    asked_at: float  # unix seconds
+    status: str  # "waiting" or "claimed"
+    owner: str | None = None
+
+
+class HandoffQueue:
+    """Takes its Redis client from outside and does not close it."""
+
+    def __init__(self, redis: Redis, ttl_seconds: int, lease_seconds: float) -> None:
+        self._redis = redis
+        self._ttl_seconds = ttl_seconds
+        self.lease_seconds = lease_seconds
+        self._enqueue = redis.register_script(_ENQUEUE)
+        self._claim = redis.register_script(_CLAIM)
+        self._renew = redis.register_script(_RENEW)
+        self._release = redis.register_script(_RELEASE)
+        self._remove = redis.register_script(_REMOVE)
+
+    async def enqueue(self, case: Case) -> bool:
+        """Put a case in its team's queue, or move it up when it has become danger.
+        Idempotent: asking again changes nothing; a claimed case stays claimed."""
+        band = DANGER_BAND if case.danger else NORMAL_BAND
+        score = band * _BAND + int(case.asked_at * 1000)
+        fields: dict[str, str | int] = {
+            "conv": case.conversation_key,
+            "lang": case.language,
+            "topic": case.topic,
+            "danger": int(case.danger),
+            "asked": f"{case.asked_at:.3f}",
+        }
+        args: list[str | int] = [case.code, score, self._ttl_seconds]
+        for name, value in fields.items():
+            args += [name, value]
+        return bool(await self._run(self._enqueue, case.team, case.code, args))
+
+    async def claim(self, team: str, code: str, owner: str) -> bool:
+        """Take a waiting case; False when someone else was first or it has ended."""
+        return bool(await self._run(self._claim, team, code, [code, owner, self._deadline()]))
+
+    async def renew(self, team: str, code: str, owner: str) -> bool:
+        """Keep a claim alive; False when it is no longer this owner's."""
+        keys = [redis_keys.queue_claimed(team), redis_keys.queue_case(team, code)]
+        try:
+            return bool(await self._renew(keys=keys, args=[code, owner, self._deadline()]))
+        except RedisError as err:
+            raise StoreError("cannot renew a claim") from err
+
+    async def release(self, team: str, code: str, owner: str = "") -> bool:
+        """Give a claimed case back to the queue, in its old place."""
+        return bool(await self._run(self._release, team, code, [code, owner]))
+
+    async def remove(self, team: str, code: str, owner: str = "") -> bool:
+        """Take a case out for good (ended, left the queue, forgotten)."""
+        return bool(await self._run(self._remove, team, code, [code, owner]))
+
+    async def return_expired_claims(self, team: str) -> list[str]:
+        """Claims whose lease ran out (their console stopped renewing) go back to the
+        queue. Every worker may run this; each case is returned once."""
+        now = int(time.time() * 1000)
+        try:
+            expired = cast(
+                list[bytes], await self._redis.zrangebyscore(redis_keys.queue_claimed(team), 0, now)
+            )
+        except RedisError as err:
+            raise StoreError("cannot read claims") from err
+        returned = []
+        for raw in expired:
+            code = raw.decode()
+            if await self.release(team, code):
+                returned.append(code)
+        return returned
+
+    async def position(self, team: str, code: str) -> int | None:
+        """1 for the next in line; None when not waiting."""
+        try:
+            rank = await self._redis.zrank(redis_keys.queue_waiting(team), code)
+        except RedisError as err:
+            raise StoreError("cannot read the queue") from err
+        return None if rank is None else cast(int, rank) + 1
+
+    async def waiting(self, team: str) -> list[Case]:
+        """The team's waiting cases, next in line first."""
+        return await self._cases(team, redis_keys.queue_waiting(team))
+
+    async def claimed(self, team: str) -> list[Case]:
+        return await self._cases(team, redis_keys.queue_claimed(team))
+
+    async def case(self, team: str, code: str) -> Case | None:
+        try:
+            fields = cast(dict[bytes, bytes], await self._redis.hgetall(redis_keys.queue_case(team, code)))
+        except RedisError as err:
+            raise StoreError("cannot read a case") from err
+        return _case(team, code, fields)
+
+    async def _cases(self, team: str, index: str) -> list[Case]:
+        try:
+            codes = [c.decode() for c in cast(list[bytes], await self._redis.zrange(index, 0, -1))]
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for code in codes:
+                    pipe.hgetall(redis_keys.queue_case(team, code))
+                rows = cast(list[dict[bytes, bytes]], await pipe.execute())
+        except RedisError as err:
+            raise StoreError("cannot read the queue") from err
+        return [case for code, row in zip(codes, rows, strict=True) if (case := _case(team, code, row))]
+
+    def _deadline(self) -> int:
+        return int((time.time() + self.lease_seconds) * 1000)
+
+    async def _run(self, script: object, team: str, code: str, args: Sequence[str | int]) -> int:
+        keys = [
+            redis_keys.queue_waiting(team),
+            redis_keys.queue_claimed(team),
+            redis_keys.queue_case(team, code),
+        ]
+        try:
+            return int(await script(keys=keys, args=list(args)))  # type: ignore[operator]
+        except RedisError as err:
+            raise StoreError("cannot change the queue") from err
+
+
+def _case(team: str, code: str, fields: dict[bytes, bytes]) -> Case | None:
+    if b"conv" not in fields:
+        return None
+    owner = fields.get(b"owner")
+    return Case(
+        code=code,
+        team=team,
+        conversation_key=fields[b"conv"].decode(),
+        language=fields[b"lang"].decode(),
+        topic=fields[b"topic"].decode(),
+        danger=fields[b"danger"] == b"1",
+        asked_at=float(fields[b"asked"]),
+        status=fields[b"status"].decode(),
+        owner=None if owner is None else owner.decode(),
+    )
