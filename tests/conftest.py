@@ -51,7 +51,9 @@ async def redis(redis_server: RedisServerProcess) -> AsyncIterator[Redis]:
 
 @pytest.fixture(scope="session")
 def shipped_content() -> Content:
-    return load_content(ROOT / "flows", ROOT / "locales").require_valid()
+    return load_content(
+        ROOT / "flows", ROOT / "locales", None, ROOT / "config" / "teams.yaml"
+    ).require_valid()
 
 
 @pytest.fixture

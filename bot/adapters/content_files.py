@@ -12,6 +12,7 @@ import yaml
 
 from bot.core.flow import LANGUAGE, Flow, parse_flow
 from bot.core.local_numbers import LocalNumbers, parse_local_numbers
+from bot.core.teams import Teams, parse_teams
 from bot.core.translator import Catalogue, CatalogueFile, parse_catalogue
 from bot.core.validation import Coverage, check_catalogues, check_flows, check_keywords, coverage
 from bot.errors import ContentError, Problem
@@ -22,6 +23,7 @@ class Content:
     flows: list[Flow] = field(default_factory=list)
     catalogues: dict[str, Catalogue] = field(default_factory=dict)
     local_numbers: LocalNumbers = field(default_factory=LocalNumbers)
+    teams: Teams | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -34,7 +36,9 @@ class Content:
         return self
 
 
-def load_content(flows_dir: Path, locales_dir: Path, local_numbers_file: Path | None = None) -> Content:
+def load_content(
+    flows_dir: Path, locales_dir: Path, local_numbers_file: Path | None = None, teams_file: Path | None = None
+) -> Content:
     """Load and check everything; problems are collected, never raised, so that one
     run reports all of them."""
     content = Content()
@@ -65,6 +69,12 @@ def load_content(flows_dir: Path, locales_dir: Path, local_numbers_file: Path | 
             content.catalogues[folder.name] = catalogue
     content.problems += check_catalogues(content.flows, content.catalogues)
     content.problems += check_keywords(content.flows, content.catalogues)
+    if teams_file is not None:
+        data, problems = _read_yaml(teams_file)
+        content.problems += problems
+        if not problems:
+            content.teams, problems = parse_teams(data, str(teams_file), content.flows)
+            content.problems += problems
     if local_numbers_file is not None:
         data, problems = _read_yaml(local_numbers_file)
         content.problems += problems

@@ -98,6 +98,7 @@ class RedisConversationStore:
                 team=data["team"],
                 danger=data["danger"],
                 municipality=data.get("mun"),
+                topic=data.get("topic"),
                 revision=int(fields[b"rev"]),
             )
         except (ValueError, KeyError, TypeError) as err:
@@ -115,6 +116,7 @@ class RedisConversationStore:
                 "team": conversation.team,
                 "danger": conversation.danger,
                 "mun": conversation.municipality,
+                "topic": conversation.topic,
             },
             separators=(",", ":"),
         )

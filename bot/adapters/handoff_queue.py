@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.adapters import redis_keys
+from bot.core.handoff import Case
 from bot.errors import StoreError
 
 # Danger first, then first come: the score is the priority band plus the time of asking.
@@ -74,22 +74,7 @@ return gone
 """
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
-    """A help-seeker waiting for or talking with a caseworker. Holds no text."""
-
-    code: str  # the short case code caseworkers see; never the channel id
-    team: str
-    conversation_key: str
-    language: str
-    topic: str
-    danger: bool
-    asked_at: float  # unix seconds
-    status: str  # "waiting" or "claimed"
-    owner: str | None = None
-
-
-class HandoffQueue:
+class RedisHandoffQueue:
     """Takes its Redis client from outside and does not close it."""
 
     def __init__(self, redis: Redis, ttl_seconds: int, lease_seconds: float) -> None:

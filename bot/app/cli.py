@@ -43,9 +43,12 @@ def main(argv: list[str] | None = None) -> int:
                 args.flows or settings.flows_dir,
                 args.locales or settings.locales_dir,
                 settings.local_numbers_file,
+                settings.teams_file,
             )
             return report(content)
-        content = load_content(settings.flows_dir, settings.locales_dir, settings.local_numbers_file)
+        content = load_content(
+            settings.flows_dir, settings.locales_dir, settings.local_numbers_file, settings.teams_file
+        )
         if content.problems:
             print("Fristad cannot start: the content is invalid.", file=sys.stderr)
             report(content, out=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ from redis.exceptions import RedisError
 
 from bot.adapters.content_files import Content
 from bot.adapters.conversation_store import RedisConversationStore
+from bot.adapters.handoff_queue import RedisHandoffQueue
 from bot.adapters.outbox import Outbox
 from bot.adapters.rate_limit import RateLimiter
 from bot.adapters.redis_server import RedisServerProcess
@@ -20,7 +22,10 @@ from bot.app.keys import Keys, load_keys
 from bot.app.settings import Settings
 from bot.core.dialogue import DialogueService
 from bot.core.engine import Engine
+from bot.core.handoff import Handoffs
+from bot.core.teams import Teams
 from bot.core.translator import Translator
+from bot.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +42,7 @@ class Runtime:
     dialogue: DialogueService
     outbox: Outbox
     limiter: RateLimiter
+    queue: RedisHandoffQueue
 
 
 @asynccontextmanager
@@ -65,8 +71,13 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     )
     redis = Redis.from_pool(pool)  # the client owns the pool and closes it
     outbox = Outbox(redis, keys.encryptor, settings.conversation_ttl_seconds)
+    teams = content.teams
+    lease = teams.lease_seconds if teams else 60
+    queue = RedisHandoffQueue(redis, settings.conversation_ttl_seconds, lease)
+    handoffs = Handoffs(engine, queue, teams) if teams else None
     stop_listening = asyncio.Event()
     listener = asyncio.create_task(outbox.listen(stop_listening), name="outbox-listener")
+    reaper = asyncio.create_task(return_expired_claims(queue, teams, stop_listening), name="claim-reaper")
     try:
         store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
         yield Runtime(
@@ -74,16 +85,34 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
             keys,
             engine,
             store,
-            DialogueService(engine, store, settings.messages_per_minute),
+            DialogueService(engine, store, settings.messages_per_minute, handoffs),
             outbox,
             RateLimiter(redis),
+            queue,
         )
     finally:
         stop_listening.set()
         try:
-            await asyncio.wait_for(listener, LISTENER_STOP_SECONDS)
+            await asyncio.wait_for(asyncio.gather(listener, reaper), LISTENER_STOP_SECONDS)
         except (TimeoutError, RedisError, OSError):
-            log.warning("outbox listener did not stop in time")
+            log.warning("background tasks did not stop in time")
         await redis.aclose()
         if embedded is not None:
             await asyncio.to_thread(embedded.stop)
+
+
+async def return_expired_claims(queue: RedisHandoffQueue, teams: Teams | None, stop: asyncio.Event) -> None:
+    """Cases whose console died go back to the queue: checked four times per lease, so
+    a case is back at most 1.25 leases after its last renewal."""
+    if teams is None:
+        return
+    every = teams.lease_seconds / 4
+    while not stop.is_set():
+        for team in teams.teams:
+            try:
+                for code in await queue.return_expired_claims(team):
+                    log.info("case %s returned to the queue of %s: its console stopped answering", code, team)
+            except StoreError:
+                log.warning("cannot check expired claims of %s", team)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)

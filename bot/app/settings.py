@@ -24,6 +24,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "FRISTAD_DATA_DIR": ("./var", "Folder for the embedded Redis and the development keys."),
     "FRISTAD_FLOWS_DIR": ("./flows", "Folder of the flow files (*.yaml)."),
     "FRISTAD_LOCALES_DIR": ("./locales", "Folder of the catalogues, one sub-folder per language."),
+    "FRISTAD_TEAMS_FILE": (
+        "./config/teams.yaml",
+        "YAML file of the teams that answer handoffs: which kind of help, which municipalities, office hours.",
+    ),
     "FRISTAD_LOCAL_NUMBERS_FILE": (
         "(unset)",
         "YAML file of this deployment's local phone numbers per municipality (example: docs/local-numbers.example.yaml). Unset or empty numbers: the bot gives the general route.",
@@ -68,6 +72,7 @@ class Settings:
     flows_dir: Path = Path("flows")
     locales_dir: Path = Path("locales")
     local_numbers_file: Path | None = None
+    teams_file: Path = Path("config/teams.yaml")
     encryption_keys: str | None = None
     hmac_key: str | None = None
     conversation_ttl_seconds: int = 30 * DAY
@@ -90,6 +95,7 @@ class Settings:
             flows_dir=Path(env.get("FRISTAD_FLOWS_DIR") or cls.flows_dir),
             locales_dir=Path(env.get("FRISTAD_LOCALES_DIR") or cls.locales_dir),
             local_numbers_file=Path(path) if (path := env.get("FRISTAD_LOCAL_NUMBERS_FILE")) else None,
+            teams_file=Path(env.get("FRISTAD_TEAMS_FILE") or cls.teams_file),
             encryption_keys=_secret(env, "FRISTAD_ENCRYPTION_KEYS"),
             hmac_key=_secret(env, "FRISTAD_HMAC_KEY"),
             conversation_ttl_seconds=_days(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from bot.core.conversation import Conversation
 from bot.core.engine import Engine
+from bot.core.handoff import Handoffs
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import ConversationStore
 from bot.errors import ConversationBusy, ConversationNotFound, TooManyTurns
@@ -25,10 +28,19 @@ class TurnResult:
 
 
 class DialogueService:
-    def __init__(self, engine: Engine, store: ConversationStore, turns_per_minute: int | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        store: ConversationStore,
+        turns_per_minute: int | None = None,
+        handoffs: Handoffs | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.engine = engine
         self.store = store
         self.turns_per_minute = turns_per_minute
+        self.handoffs = handoffs
+        self.clock = clock
 
     async def handle(self, incoming: Incoming) -> tuple[Reply, ...]:
         """Apply one input to its conversation (made if new) and return what to say."""
@@ -64,11 +76,14 @@ class DialogueService:
             existed = stored is not None
             conversation = stored or self.engine.new_conversation(key, incoming.language_hint)
             step = self.engine.step(conversation, incoming)
+            news: tuple[Reply, ...] = ()
+            if self.handoffs is not None:
+                step, news = await self.handoffs.settle(stored, step, self.clock())
             if step.forget:
                 await self.store.forget(key)
                 return TurnResult(step.replies, ended=True)
             if await self.store.save(step.conversation, step.transcript):
-                return TurnResult(step.replies)
+                return TurnResult(step.replies + news)
         raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one turn")
 
     def _over_the_limit(self, stored: Conversation | None, incoming: Incoming) -> TurnResult:

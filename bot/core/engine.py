@@ -11,7 +11,7 @@ from typing import Any
 
 from transitions import Machine
 
-from bot.core.conversation import Conversation, Status, TranscriptEntry
+from bot.core.conversation import HANDED_OVER, Conversation, Status, TranscriptEntry
 from bot.core.flow import Flow, MessageRef, State, normalize_text
 from bot.core.local_numbers import LocalNumbers
 from bot.core.messages import (
@@ -174,6 +174,13 @@ class CompiledFlow:
     def language_menu(self, language: str) -> _Said:
         return self._language_menu(language)
 
+    def say_message(
+        self, state: str, language: str, message_id: str, variables: Mapping[str, str]
+    ) -> tuple[Reply, ...]:
+        """One bubble with the state's options, for what the dialogue adds to a turn."""
+        options = self._options(self.flow.states[state], language)
+        return (self._reply(language, self.text(language, message_id, variables), options),)
+
     def say(self, language: str, message_id: str) -> tuple[Reply, ...]:
         return (self._reply(language, self.text(language, message_id)),)
 
@@ -304,7 +311,7 @@ class _Turn:
             if self.is_new:
                 return self._enter(state, language)  # the safety check first, as always
             return self._step(self.compiled.say_with_choices(state, language, TOO_LONG))
-        waiting = conversation.status == "waiting"
+        waiting = conversation.status in HANDED_OVER
         trigger: str | None = None
         if incoming.choice is not None:
             trigger = self._trigger_for_choice(incoming.choice)
@@ -319,6 +326,8 @@ class _Turn:
         if trigger is None:
             if self.is_new:
                 return self._enter(state, language)
+            if conversation.status == "talking" and self.heard:
+                return self._step(((), ()))  # for the caseworker, who answers in person
             if waiting and self.heard:
                 return self._step(self.compiled.say_with_choices(state, language, HANDOFF_RECEIVED))
             return self._step(self.compiled.say_with_choices(state, language, NOT_UNDERSTOOD))
@@ -360,8 +369,10 @@ class _Turn:
         old = self.conversation
         status: Status = "waiting" if state.is_terminal else "bot"
         team = state.handoff
-        if state.danger and old.status == "waiting":
-            status, team = old.status, old.team  # in danger and waiting: keep the place in the queue
+        if old.status in HANDED_OVER and (state.danger or state_name == old.state):
+            # Danger, or the same state in another language: keep the place in the queue,
+            # or the caseworker.
+            status, team = old.status, old.team
         self.conversation = replace(
             old,
             state=state_name,
@@ -369,6 +380,7 @@ class _Turn:
             status=status,
             team=team,
             danger=old.danger or state.danger,
+            topic=state_name if state.keywords else old.topic,
         )
         return self._step(self.compiled.say_state(state_name, language, self.conversation.municipality))
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.core.engine import ENGINE_MESSAGES, ENTRY_FLOW
 from bot.core.flow import Flow
+from bot.core.handoff import HANDOFF_MESSAGES
 from bot.core.translator import LANGUAGE_NAME_ID, REFERENCE_LANGUAGE, Catalogue
 from bot.errors import Problem
 
@@ -99,7 +100,7 @@ def check_catalogues(flows: Sequence[Flow], catalogues: Mapping[str, Catalogue])
                         f"message {ref.id!r} needs variables the flow does not give: {', '.join(sorted(unknown))}",
                     )
                 )
-    for message_id in (*ENGINE_MESSAGES, LANGUAGE_NAME_ID):
+    for message_id in (*ENGINE_MESSAGES, *HANDOFF_MESSAGES, LANGUAGE_NAME_ID):
         if message_id not in reference.variables:
             problems.append(
                 Problem(ref_file, "", f"message {message_id!r}, which the engine says, is missing")

@@ -252,3 +252,11 @@ handoff-waiting-atv =
 
     If someone is in danger now: call { $emergency }.
 option-leave-queue = Leave the queue
+
+## The queue for a person (said by the handoff service, not by the flow)
+
+handoff-position = You are number { $position } in the queue.
+handoff-closed =
+    Right now nobody from { $team } is here. You can keep waiting, and someone will answer when they are back. You can also leave the queue.
+
+    Kvinnofridslinjen answers day and night, also relatives: { $kvinnofridslinjen }. If you are in danger: call { $emergency }.

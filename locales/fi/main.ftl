@@ -252,3 +252,11 @@ handoff-waiting-atv =
 
     Jos joku on vaarassa nyt, soita numeroon { $emergency }.
 option-leave-queue = Poistu jonosta
+
+## Jono ihmisen luo (nämä sanoo handoff-palvelu, ei keskustelupolku)
+
+handoff-position = Olet jonossa sijalla { $position }.
+handoff-closed =
+    { $team } ei ole juuri nyt tavoitettavissa. Voit jäädä jonoon, niin joku vastaa sinulle, kun työntekijät ovat taas paikalla. Voit myös poistua jonosta.
+
+    Kvinnofridslinjen (valtakunnallinen auttava puhelin naisille) vastaa ympäri vuorokauden, myös läheisille: { $kvinnofridslinjen }. Jos olet vaarassa, soita numeroon { $emergency }.

@@ -252,3 +252,11 @@ handoff-waiting-atv =
 
     Jeśli ktoś jest teraz w niebezpieczeństwie: zadzwoń pod numer { $emergency }.
 option-leave-queue = Wyjdź z kolejki
+
+## Kolejka do rozmowy z człowiekiem (te komunikaty wysyła usługa przekazywania rozmów, a nie scenariusz czatu)
+
+handoff-position = Twoje miejsce w kolejce: { $position }.
+handoff-closed =
+    W tej chwili nie ma nikogo z { $team }. Możesz zostać w kolejce, a ktoś Ci odpowie, gdy pracownicy wrócą. Możesz też wyjść z kolejki.
+
+    Telefon zaufania Kvinnofridslinjen działa całą dobę. Mogą tam dzwonić także bliscy: { $kvinnofridslinjen }. Jeśli jesteś w niebezpieczeństwie: zadzwoń pod numer { $emergency }.

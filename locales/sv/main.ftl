@@ -253,3 +253,11 @@ handoff-waiting-atv =
 
     Om någon är i fara nu: ring { $emergency }.
 option-leave-queue = Lämna kön
+
+## Kön till en person (sägs av handoff-tjänsten, inte av flödet)
+
+handoff-position = Du är nummer { $position } i kön.
+handoff-closed =
+    Just nu är ingen från { $team } på plats. Du kan vänta kvar, så svarar någon när de är tillbaka. Du kan också lämna kön.
+
+    Kvinnofridslinjen svarar dygnet runt, också anhöriga: { $kvinnofridslinjen }. Om du är i fara: ring { $emergency }.

@@ -15,8 +15,9 @@ from redis.asyncio import Redis
 from redis.crc import key_slot
 
 from bot.adapters import redis_keys
-from bot.adapters.handoff_queue import Case, HandoffQueue
+from bot.adapters.handoff_queue import RedisHandoffQueue
 from bot.adapters.redis_server import RedisServerProcess
+from bot.core.handoff import Case
 from tests.conftest import TTL_SECONDS
 from tests.helpers.content import ROOT
 
@@ -28,15 +29,15 @@ def case(code: str, asked_at: float, danger: bool = False, team: str = TEAM) -> 
 
 
 @pytest.fixture
-def queue(redis: Redis) -> HandoffQueue:
-    return HandoffQueue(redis, TTL_SECONDS, lease_seconds=30)
+def queue(redis: Redis) -> RedisHandoffQueue:
+    return RedisHandoffQueue(redis, TTL_SECONDS, lease_seconds=30)
 
 
-async def codes(queue: HandoffQueue) -> list[str]:
+async def codes(queue: RedisHandoffQueue) -> list[str]:
     return [c.code for c in await queue.waiting(TEAM)]
 
 
-async def test_danger_goes_first_then_first_come(queue: HandoffQueue) -> None:
+async def test_danger_goes_first_then_first_come(queue: RedisHandoffQueue) -> None:
     await queue.enqueue(case("A", 100.0))
     await queue.enqueue(case("B", 101.0))
     await queue.enqueue(case("C", 102.0, danger=True))
@@ -46,7 +47,7 @@ async def test_danger_goes_first_then_first_come(queue: HandoffQueue) -> None:
     assert waiting[0] == case("C", 102.0, danger=True)
 
 
-async def test_asking_again_changes_nothing_but_danger_moves_a_case_up(queue: HandoffQueue) -> None:
+async def test_asking_again_changes_nothing_but_danger_moves_a_case_up(queue: RedisHandoffQueue) -> None:
     await queue.enqueue(case("A", 100.0))
     await queue.enqueue(case("B", 101.0))
     assert not await queue.enqueue(case("B", 105.0))  # the same handoff again: keeps its place
@@ -55,7 +56,7 @@ async def test_asking_again_changes_nothing_but_danger_moves_a_case_up(queue: Ha
     assert await codes(queue) == ["B", "A"]
 
 
-async def test_a_case_is_claimed_once_and_gone_from_the_queue(queue: HandoffQueue) -> None:
+async def test_a_case_is_claimed_once_and_gone_from_the_queue(queue: RedisHandoffQueue) -> None:
     await queue.enqueue(case("A", 100.0))
     assert await queue.claim(TEAM, "A", "sara")
     assert not await queue.claim(TEAM, "A", "omar")
@@ -67,7 +68,7 @@ async def test_a_case_is_claimed_once_and_gone_from_the_queue(queue: HandoffQueu
 
 async def test_two_caseworkers_claiming_at_once_never_both_win(redis_server: RedisServerProcess) -> None:
     clients = [Redis.from_url(redis_server.url) for _ in range(2)]
-    queues = [HandoffQueue(client, TTL_SECONDS, lease_seconds=30) for client in clients]
+    queues = [RedisHandoffQueue(client, TTL_SECONDS, lease_seconds=30) for client in clients]
     try:
         for round_ in range(200):
             code = f"R{round_}"
@@ -81,14 +82,14 @@ async def test_two_caseworkers_claiming_at_once_never_both_win(redis_server: Red
             await client.aclose()
 
 
-async def test_an_ended_case_cannot_be_claimed(queue: HandoffQueue) -> None:
+async def test_an_ended_case_cannot_be_claimed(queue: RedisHandoffQueue) -> None:
     await queue.enqueue(case("A", 100.0))
     assert await queue.remove(TEAM, "A")
     assert not await queue.claim(TEAM, "A", "sara")
     assert await queue.case(TEAM, "A") is None
 
 
-async def test_only_the_owner_gives_back_or_ends_a_claimed_case(queue: HandoffQueue) -> None:
+async def test_only_the_owner_gives_back_or_ends_a_claimed_case(queue: RedisHandoffQueue) -> None:
     await queue.enqueue(case("A", 100.0))
     await queue.claim(TEAM, "A", "sara")
     assert not await queue.release(TEAM, "A", "omar")
@@ -100,7 +101,7 @@ async def test_only_the_owner_gives_back_or_ends_a_claimed_case(queue: HandoffQu
 
 
 async def test_a_claim_not_renewed_comes_back_to_its_old_place(redis: Redis) -> None:
-    queue = HandoffQueue(redis, TTL_SECONDS, lease_seconds=0.2)
+    queue = RedisHandoffQueue(redis, TTL_SECONDS, lease_seconds=0.2)
     await queue.enqueue(case("A", 100.0))
     await queue.enqueue(case("B", 101.0))
     await queue.claim(TEAM, "A", "sara")
@@ -117,9 +118,9 @@ async def test_a_claim_not_renewed_comes_back_to_its_old_place(redis: Redis) -> 
 CLAIMER = """
 import asyncio, sys, time
 from redis.asyncio import Redis
-from bot.adapters.handoff_queue import HandoffQueue
+from bot.adapters.handoff_queue import RedisHandoffQueue
 async def main(url):
-    queue = HandoffQueue(Redis.from_url(url), 3600, lease_seconds=1)
+    queue = RedisHandoffQueue(Redis.from_url(url), 3600, lease_seconds=1)
     assert await queue.claim("support", "K", "console-that-dies")
     print("claimed", flush=True)
     await asyncio.sleep(3600)
@@ -144,7 +145,7 @@ async def claimer(redis_server: RedisServerProcess) -> AsyncIterator[asyncio.sub
 
 
 async def test_a_console_killed_in_the_middle_of_a_claim_gives_the_case_back(
-    queue: HandoffQueue, claimer: asyncio.subprocess.Process
+    queue: RedisHandoffQueue, claimer: asyncio.subprocess.Process
 ) -> None:
     await queue.enqueue(case("K", 100.0, danger=True))
     assert claimer.stdout is not None

@@ -8,6 +8,7 @@ import yaml
 
 from bot.core.engine import ENGINE_MESSAGES, Engine
 from bot.core.flow import Flow, parse_flow
+from bot.core.handoff import HANDOFF_MESSAGES
 from bot.core.translator import Catalogue, CatalogueFile, Translator, parse_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,9 +102,17 @@ _TEXTS = {
 }  # fmt: skip
 
 
+_HANDOFF_TEXTS = {
+    "sv": "Du är nummer { $position } i kön.|Ingen från { $team } är här. Ring { $emergency }.",
+    "en": "You are number { $position } in the queue.|Nobody from { $team } is here. Call { $emergency }.",
+    "ar": "رقمك في الانتظار { $position }.|لا أحد من { $team } هنا. اتصل بـ { $emergency }.",
+}
+
+
 def catalogue_text(language: str) -> str:
     texts = dict(_TEXTS[language])
     texts.update(zip(ENGINE_MESSAGES, _ENGINE_TEXTS[language].split("|"), strict=True))
+    texts.update(zip(HANDOFF_MESSAGES, _HANDOFF_TEXTS[language].split("|"), strict=True))
     return "".join(f"{key} = {value}\n" for key, value in texts.items())
 
 

@@ -21,7 +21,9 @@ from bot.core.messages import Incoming
 
 async def work(key: str, turns: int, start_at: float) -> None:
     settings = Settings.from_env(os.environ)
-    content = load_content(settings.flows_dir, settings.locales_dir, settings.local_numbers_file)
+    content = load_content(
+        settings.flows_dir, settings.locales_dir, settings.local_numbers_file, settings.teams_file
+    )
     async with open_runtime(settings, content) as runtime:
         # The first message of a conversation only says the start state; after it, every
         # "next" moves one state on.
