@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 from typing import Any, cast
@@ -19,6 +18,7 @@ from redis.exceptions import RedisError
 
 from bot.adapters import redis_keys
 from bot.adapters.crypto import Encryptor
+from bot.adapters.notifier import Notifier
 from bot.core.messages import Option, Reply
 from bot.errors import ConversationNotFound, StoreError
 
@@ -38,15 +38,15 @@ return id
 # How often a listener re-reads the stream even without a notification: pub/sub
 # messages are lost while the listener reconnects.
 POLL_SECONDS = 5.0
-LISTEN_SECONDS = 0.25  # how long one pub/sub read waits before checking for a stop
+REPLY = "reply"  # the notifier's topic for "this conversation has a new later reply"
 
 
 class Outbox:
-    def __init__(self, redis: Redis, encryptor: Encryptor, ttl_seconds: int) -> None:
+    def __init__(self, redis: Redis, encryptor: Encryptor, ttl_seconds: int, notifier: Notifier) -> None:
         self._redis = redis
         self._encryptor = encryptor
         self._ttl_seconds = ttl_seconds
-        self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
+        self._notifier = notifier
         self._publish = redis.register_script(_PUBLISH)
 
     async def publish(self, conversation_key: str, reply: Reply) -> str:
@@ -62,8 +62,8 @@ class Outbox:
                 args=[
                     sealed,
                     self._ttl_seconds,
-                    redis_keys.outbox_notifications(),
-                    conversation_key,
+                    redis_keys.notifications(),
+                    f"{REPLY}:{conversation_key}",
                     MAX_ENTRIES,
                 ],
             )
@@ -75,10 +75,7 @@ class Outbox:
 
     async def announce_end(self, conversation_key: str) -> None:
         """Wake the conversation's followers, in every worker, to find it has ended."""
-        try:
-            await self._redis.publish(redis_keys.outbox_notifications(), conversation_key)
-        except RedisError as err:
-            raise StoreError("cannot announce the end of a conversation") from err
+        await self._notifier.announce(REPLY, conversation_key)
 
     async def after(self, conversation_key: str, entry_id: str) -> list[tuple[str, Reply]]:
         """Replies stored after `entry_id` ("0" for all), oldest first."""
@@ -102,9 +99,7 @@ class Outbox:
     async def follow(self, conversation_key: str, entry_id: str) -> AsyncIterator[tuple[str, Reply]]:
         """Every reply after `entry_id`, then each new one as it arrives, until the
         conversation ends (forgotten, quick exit or expired)."""
-        event = asyncio.Event()
-        self._waiters[conversation_key].add(event)
-        try:
+        async with self._notifier.waiting(REPLY, conversation_key) as event:
             while await self._exists(conversation_key):
                 event.clear()
                 for found_id, reply in await self.after(conversation_key, entry_id):
@@ -112,37 +107,12 @@ class Outbox:
                     yield found_id, reply
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(event.wait(), POLL_SECONDS)
-        finally:
-            self._waiters[conversation_key].discard(event)
-            if not self._waiters[conversation_key]:
-                del self._waiters[conversation_key]
 
     async def _exists(self, conversation_key: str) -> bool:
         try:
             return bool(await self._redis.exists(redis_keys.conversation_state(conversation_key)))
         except RedisError as err:
             raise StoreError("cannot read conversation") from err
-
-    async def listen(self, stop: asyncio.Event) -> None:
-        """Wake followers when their conversation gets a reply, until `stop` is set.
-        (Stopped by the event, not by cancelling: redis-py can hang when a pub/sub read
-        is cancelled while it connects.)"""
-        while not stop.is_set():
-            try:
-                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(redis_keys.outbox_notifications())
-                    while not stop.is_set():
-                        message = await pubsub.get_message(timeout=LISTEN_SECONDS)
-                        if message is not None:
-                            self._wake(cast(bytes, message["data"]).decode())
-            except (RedisError, OSError):
-                log.warning("outbox notifications interrupted; listening again")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 1)
-
-    def _wake(self, conversation_key: str) -> None:
-        for event in self._waiters.get(conversation_key, ()):
-            event.set()
 
 
 def _aad(conversation_key: str) -> bytes:

@@ -37,9 +37,9 @@ def conversation_keys(conversation_key: str) -> tuple[str, ...]:
     )
 
 
-def outbox_notifications() -> str:
-    """Pub/sub channel that says which conversation's outbox has something new."""
-    return f"{PREFIX}:outbox"
+def notifications() -> str:
+    """Pub/sub channel of wake-ups: "<topic>:<conversation key>", never any content."""
+    return f"{PREFIX}:news"
 
 
 def rate_window(scope: str, subject: str, window: int) -> str:

@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from bot.adapters.content_files import Content
 from bot.adapters.conversation_store import RedisConversationStore
 from bot.adapters.handoff_queue import RedisHandoffQueue
+from bot.adapters.notifier import Notifier
 from bot.adapters.outbox import Outbox
 from bot.adapters.rate_limit import RateLimiter
 from bot.adapters.redis_server import RedisServerProcess
@@ -41,6 +42,7 @@ class Runtime:
     store: RedisConversationStore
     dialogue: DialogueService
     outbox: Outbox
+    notifier: Notifier
     limiter: RateLimiter
     queue: RedisHandoffQueue
 
@@ -70,13 +72,14 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
         socket_timeout=5,
     )
     redis = Redis.from_pool(pool)  # the client owns the pool and closes it
-    outbox = Outbox(redis, keys.encryptor, settings.conversation_ttl_seconds)
+    notifier = Notifier(redis)
+    outbox = Outbox(redis, keys.encryptor, settings.conversation_ttl_seconds, notifier)
     teams = content.teams
     lease = teams.lease_seconds if teams else 60
     queue = RedisHandoffQueue(redis, settings.conversation_ttl_seconds, lease)
     handoffs = Handoffs(engine, queue, teams) if teams else None
     stop_listening = asyncio.Event()
-    listener = asyncio.create_task(outbox.listen(stop_listening), name="outbox-listener")
+    listener = asyncio.create_task(notifier.listen(stop_listening), name="notifications")
     reaper = asyncio.create_task(return_expired_claims(queue, teams, stop_listening), name="claim-reaper")
     try:
         store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
@@ -87,6 +90,7 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
             store,
             DialogueService(engine, store, settings.messages_per_minute, handoffs),
             outbox,
+            notifier,
             RateLimiter(redis),
             queue,
         )

@@ -12,6 +12,7 @@ from redis.crc import key_slot
 from bot.adapters import redis_keys
 from bot.adapters.conversation_store import RedisConversationStore
 from bot.adapters.crypto import Encryptor
+from bot.adapters.notifier import Notifier
 from bot.adapters.outbox import Outbox
 from bot.core.conversation import Conversation, TranscriptEntry
 from bot.core.messages import Reply
@@ -71,7 +72,7 @@ async def use_every_key(store: RedisConversationStore, outbox: Outbox, key: str 
 
 @pytest.fixture
 def outbox(redis: Redis, encryptor: Encryptor) -> Outbox:
-    return Outbox(redis, encryptor, TTL_SECONDS)
+    return Outbox(redis, encryptor, TTL_SECONDS, Notifier(redis))
 
 
 async def test_every_key_of_a_conversation_expires(
