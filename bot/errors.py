@@ -39,6 +39,18 @@ class ConversationNotFound(FristadError):
     expired, or a token that was never issued)."""
 
 
+class CaseError(FristadError):
+    """A caseworker's action on a case cannot be done; the message says why, for them."""
+
+
+class CaseNotFound(CaseError):
+    """The case has ended (the person left, forgot, or another caseworker ended it)."""
+
+
+class NotYourCase(CaseError):
+    """Another caseworker has the case, or nobody has claimed it."""
+
+
 class TooManyTurns(FristadError):
     """A conversation sent more messages in a minute than allowed; nothing was done."""
 

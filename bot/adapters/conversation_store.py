@@ -43,6 +43,14 @@ return {fields, turns}
 """
 TURN_WINDOW_SECONDS = 60
 
+# Add to a list of a conversation that still exists. KEYS: state, list. ARGV: TTL ms, value.
+_APPEND = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return 1
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class TranscriptRecord:
@@ -61,6 +69,7 @@ class RedisConversationStore:
         self._ttl_ms = ttl_seconds * 1000
         self._save = redis.register_script(_SAVE)
         self._load_for_turn = redis.register_script(_LOAD_FOR_TURN)
+        self._append = redis.register_script(_APPEND)
 
     async def load(self, key: str) -> Conversation | None:
         try:
@@ -137,22 +146,56 @@ class RedisConversationStore:
         except RedisError as err:
             raise StoreError("cannot delete conversation") from err
 
+    async def append(self, key: str, transcript: Sequence[TranscriptEntry]) -> bool:
+        """Add a turn to the transcript without changing the state (a caseworker's
+        reply); False when the conversation no longer exists."""
+        turn = {"at": int(time.time()), "said": [[e.speaker, e.text] for e in transcript]}
+        sealed = self._encryptor.encrypt(json.dumps(turn).encode(), self._transcript_aad(key))
+        keys = [redis_keys.conversation_state(key), redis_keys.conversation_transcript(key)]
+        try:
+            return bool(await self._append(keys=keys, args=[self._ttl_ms, sealed]))
+        except RedisError as err:
+            raise StoreError("cannot add to the transcript") from err
+
     async def transcript(self, key: str) -> list[TranscriptRecord]:
+        return (await self.transcript_from(key, 0))[0]
+
+    async def transcript_from(self, key: str, turn: int) -> tuple[list[TranscriptRecord], int]:
+        """What was said from the `turn`th turn on, and the number to ask from next."""
         try:
             values = cast(
-                list[bytes], await self._redis.lrange(redis_keys.conversation_transcript(key), 0, -1)
+                list[bytes], await self._redis.lrange(redis_keys.conversation_transcript(key), turn, -1)
             )
         except RedisError as err:
             raise StoreError("cannot read transcript") from err
         associated = self._transcript_aad(key)
         records = []
         for value in values:
-            turn = json.loads(self._encryptor.decrypt(value, associated))
+            said = json.loads(self._encryptor.decrypt(value, associated))
             try:
-                records += [TranscriptRecord(speaker, text, turn["at"]) for speaker, text in turn["said"]]
+                records += [TranscriptRecord(speaker, text, said["at"]) for speaker, text in said["said"]]
             except (KeyError, TypeError, ValueError) as err:
                 raise StoreError("stored transcript entry is unreadable") from err
-        return records
+        return records, turn + len(values)
+
+    async def add_note(self, key: str, author: str, text: str) -> bool:
+        """A caseworker's note, encrypted; False when the conversation no longer exists."""
+        note = json.dumps({"at": int(time.time()), "by": author, "text": text}).encode()
+        sealed = self._encryptor.encrypt(note, f"{key}:notes".encode())
+        keys = [redis_keys.conversation_state(key), redis_keys.conversation_notes(key)]
+        try:
+            return bool(await self._append(keys=keys, args=[self._ttl_ms, sealed]))
+        except RedisError as err:
+            raise StoreError("cannot save a note") from err
+
+    async def notes(self, key: str) -> list[tuple[int, str, str]]:
+        """(unix seconds, author, text) of every note, oldest first."""
+        try:
+            values = cast(list[bytes], await self._redis.lrange(redis_keys.conversation_notes(key), 0, -1))
+        except RedisError as err:
+            raise StoreError("cannot read notes") from err
+        notes = [json.loads(self._encryptor.decrypt(v, f"{key}:notes".encode())) for v in values]
+        return [(n["at"], n["by"], n["text"]) for n in notes]
 
     @staticmethod
     def _transcript_aad(key: str) -> bytes:

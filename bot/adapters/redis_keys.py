@@ -22,6 +22,11 @@ def conversation_turns(conversation_key: str) -> str:
     return f"{PREFIX}:conv:{{{conversation_key}}}:turns"
 
 
+def conversation_notes(conversation_key: str) -> str:
+    """List of a caseworker's encrypted notes about the conversation."""
+    return f"{PREFIX}:conv:{{{conversation_key}}}:notes"
+
+
 def conversation_outbox(conversation_key: str) -> str:
     """Stream of replies that arrive later (a caseworker's answers), for the channels."""
     return f"{PREFIX}:conv:{{{conversation_key}}}:outbox"
@@ -34,6 +39,7 @@ def conversation_keys(conversation_key: str) -> tuple[str, ...]:
         conversation_transcript(conversation_key),
         conversation_turns(conversation_key),
         conversation_outbox(conversation_key),
+        conversation_notes(conversation_key),
     )
 
 
@@ -60,3 +66,8 @@ def queue_claimed(team: str) -> str:
 def queue_case(team: str, code: str) -> str:
     """Hash of one case: its conversation key, language, topic, danger, owner. No text."""
     return f"{PREFIX}:queue:{{{team}}}:case:{code}"
+
+
+def statistics(day: str) -> str:
+    """Hash of one day's counts (YYYY-MM-DD, UTC): names like outcome:<team>:<outcome>."""
+    return f"{PREFIX}:stats:{day}"

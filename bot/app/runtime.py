@@ -19,8 +19,10 @@ from bot.adapters.notifier import Notifier
 from bot.adapters.outbox import Outbox
 from bot.adapters.rate_limit import RateLimiter
 from bot.adapters.redis_server import RedisServerProcess
+from bot.adapters.statistics import Statistics
 from bot.app.keys import Keys, load_keys
 from bot.app.settings import Settings
+from bot.core.casework import Casework
 from bot.core.dialogue import DialogueService
 from bot.core.engine import Engine
 from bot.core.handoff import Handoffs
@@ -45,6 +47,8 @@ class Runtime:
     notifier: Notifier
     limiter: RateLimiter
     queue: RedisHandoffQueue
+    casework: Casework | None  # None when no teams are configured
+    statistics: Statistics
 
 
 @asynccontextmanager
@@ -77,22 +81,27 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     teams = content.teams
     lease = teams.lease_seconds if teams else 60
     queue = RedisHandoffQueue(redis, settings.conversation_ttl_seconds, lease)
-    handoffs = Handoffs(engine, queue, teams) if teams else None
+    handoffs = Handoffs(engine, queue, teams, notifier) if teams else None
     stop_listening = asyncio.Event()
     listener = asyncio.create_task(notifier.listen(stop_listening), name="notifications")
     reaper = asyncio.create_task(return_expired_claims(queue, teams, stop_listening), name="claim-reaper")
     try:
         store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
+        dialogue = DialogueService(engine, store, settings.messages_per_minute, handoffs)
+        statistics = Statistics(redis)
+        casework = Casework(dialogue, queue, store, outbox, statistics, teams) if teams else None
         yield Runtime(
             redis,
             keys,
             engine,
             store,
-            DialogueService(engine, store, settings.messages_per_minute, handoffs),
+            dialogue,
             outbox,
             notifier,
             RateLimiter(redis),
             queue,
+            casework,
+            statistics,
         )
     finally:
         stop_listening.set()

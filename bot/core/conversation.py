@@ -9,7 +9,7 @@ from typing import Literal
 # caseworker has taken the case and answers.
 Status = Literal["bot", "waiting", "talking"]
 HANDED_OVER: frozenset[Status] = frozenset({"waiting", "talking"})
-Speaker = Literal["user", "bot"]
+Speaker = Literal["user", "bot", "caseworker"]
 
 
 @dataclass(frozen=True, slots=True)

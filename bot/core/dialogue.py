@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.core.conversation import Conversation
@@ -81,8 +81,12 @@ class DialogueService:
                 step, news = await self.handoffs.settle(stored, step, self.clock())
             if step.forget:
                 await self.store.forget(key)
+                if self.handoffs is not None:
+                    await self.handoffs.after_save(stored, None)
                 return TurnResult(step.replies, ended=True)
             if await self.store.save(step.conversation, step.transcript):
+                if self.handoffs is not None:
+                    await self.handoffs.after_save(stored, step.conversation)
                 return TurnResult(step.replies + news)
         raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one turn")
 
@@ -92,6 +96,20 @@ class DialogueService:
         if stored is None or not self.engine.asks_for_danger(incoming):
             raise TooManyTurns(f"more than {self.turns_per_minute} turns this minute")
         return TurnResult(self.engine.step(stored, incoming).replies)
+
+    async def update(self, key: str, change: Callable[[Conversation], Conversation]) -> Conversation | None:
+        """Change a stored conversation from outside a turn (a caseworker's action), with
+        the same compare-and-set as a turn; None when it no longer exists."""
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                await asyncio.sleep(random.uniform(0, BACKOFF_STEP * attempt))  # noqa: S311 (not a secret)
+            stored = await self.store.load(key)
+            if stored is None:
+                return None
+            changed = change(stored)
+            if await self.store.save(changed, ()):
+                return replace(changed, revision=changed.revision + 1)
+        raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one update")
 
     async def end(self, conversation_key: str) -> None:
         """End a conversation at once and keep nothing (quick exit)."""

@@ -181,6 +181,10 @@ class CompiledFlow:
         options = self._options(self.flow.states[state], language)
         return (self._reply(language, self.text(language, message_id, variables), options),)
 
+    def bubble(self, language: str, text: str, options: tuple[Option, ...]) -> Reply:
+        """A bubble of someone else's text (a caseworker's), with the always-there actions."""
+        return self._reply(language, text, options)
+
     def say(self, language: str, message_id: str) -> tuple[Reply, ...]:
         return (self._reply(language, self.text(language, message_id)),)
 

@@ -34,6 +34,14 @@ class Case:
     owner: str | None = None
 
 
+class CaseNews(Protocol):
+    async def announce(self, topic: str, key: str) -> None: ...
+
+
+# The notifier topic for "something happened in this handed-over conversation".
+CASE_NEWS = "case"
+
+
 class HandoffQueue(Protocol):
     async def enqueue(self, case: Case) -> bool: ...
 
@@ -50,10 +58,17 @@ def case_code(conversation_key: str) -> str:
 
 
 class Handoffs:
-    def __init__(self, engine: Engine, queue: HandoffQueue, teams: Teams) -> None:
+    def __init__(self, engine: Engine, queue: HandoffQueue, teams: Teams, news: CaseNews) -> None:
         self.engine = engine
         self.queue = queue
         self.teams = teams
+        self.news = news
+
+    async def after_save(self, stored: Conversation | None, now: Conversation | None) -> None:
+        """Wake the caseworker's console: the person wrote, left or forgot."""
+        conversation = now or stored
+        if conversation is not None and any(c is not None and c.status in HANDED_OVER for c in (stored, now)):
+            await self.news.announce(CASE_NEWS, conversation.key)
 
     async def settle(
         self, stored: Conversation | None, step: Step, now: datetime

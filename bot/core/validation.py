@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.core.casework import CASEWORK_MESSAGES
 from bot.core.engine import ENGINE_MESSAGES, ENTRY_FLOW
 from bot.core.flow import Flow
 from bot.core.handoff import HANDOFF_MESSAGES
@@ -100,7 +101,7 @@ def check_catalogues(flows: Sequence[Flow], catalogues: Mapping[str, Catalogue])
                         f"message {ref.id!r} needs variables the flow does not give: {', '.join(sorted(unknown))}",
                     )
                 )
-    for message_id in (*ENGINE_MESSAGES, *HANDOFF_MESSAGES, LANGUAGE_NAME_ID):
+    for message_id in (*ENGINE_MESSAGES, *HANDOFF_MESSAGES, *CASEWORK_MESSAGES, LANGUAGE_NAME_ID):
         if message_id not in reference.variables:
             problems.append(
                 Problem(ref_file, "", f"message {message_id!r}, which the engine says, is missing")

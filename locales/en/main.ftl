@@ -260,3 +260,8 @@ handoff-closed =
     Right now nobody from { $team } is here. You can keep waiting, and someone will answer when they are back. You can also leave the queue.
 
     Kvinnofridslinjen answers day and night, also relatives: { $kvinnofridslinjen }. If you are in danger: call { $emergency }.
+handoff-claimed = You are now writing with a person from { $team }. Write when you want.
+handoff-ended = { $team } has ended the conversation. Thank you for writing. You can go back to the menu whenever you want.
+handoff-released = You are in the queue again, in the same place. Someone else will answer you soon.
+handoff-transferred = Your conversation has been moved to { $team }. You are in their queue.
+option-end-conversation = End the conversation

@@ -260,3 +260,8 @@ handoff-closed =
     { $team } ei ole juuri nyt tavoitettavissa. Voit jäädä jonoon, niin joku vastaa sinulle, kun työntekijät ovat taas paikalla. Voit myös poistua jonosta.
 
     Kvinnofridslinjen (valtakunnallinen auttava puhelin naisille) vastaa ympäri vuorokauden, myös läheisille: { $kvinnofridslinjen }. Jos olet vaarassa, soita numeroon { $emergency }.
+handoff-claimed = Keskustelet nyt työntekijän kanssa ({ $team }). Voit kirjoittaa, kun haluat.
+handoff-ended = { $team } on lopettanut keskustelun. Kiitos, että kirjoitit. Voit palata valikkoon, kun haluat.
+handoff-released = Olet taas jonossa samalla sijalla kuin ennen. Joku toinen vastaa sinulle pian.
+handoff-transferred = Keskustelusi on siirretty toiselle tiimille: { $team }. Olet nyt tiimin jonossa.
+option-end-conversation = Lopeta keskustelu

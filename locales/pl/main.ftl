@@ -257,6 +257,11 @@ option-leave-queue = Wyjdź z kolejki
 
 handoff-position = Twoje miejsce w kolejce: { $position }.
 handoff-closed =
-    W tej chwili nie ma nikogo z { $team }. Możesz zostać w kolejce, a ktoś Ci odpowie, gdy pracownicy wrócą. Możesz też wyjść z kolejki.
+    W tej chwili nie ma nikogo z zespołu { $team }. Możesz zostać w kolejce, a ktoś Ci odpowie, gdy pracownicy wrócą. Możesz też wyjść z kolejki.
 
     Telefon zaufania Kvinnofridslinjen działa całą dobę. Mogą tam dzwonić także bliscy: { $kvinnofridslinjen }. Jeśli jesteś w niebezpieczeństwie: zadzwoń pod numer { $emergency }.
+handoff-claimed = Teraz piszesz z osobą z zespołu { $team }. Napisz, kiedy chcesz.
+handoff-ended = Zespół { $team } zakończył rozmowę. Dziękujemy za kontakt. Możesz wrócić do menu, kiedy chcesz.
+handoff-released = Znowu czekasz w kolejce, na tym samym miejscu co wcześniej. Wkrótce odpowie Ci ktoś inny.
+handoff-transferred = Twoja rozmowa została przekazana do zespołu { $team }. Czekasz teraz w kolejce tego zespołu.
+option-end-conversation = Zakończ rozmowę

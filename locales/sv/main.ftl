@@ -261,3 +261,8 @@ handoff-closed =
     Just nu är ingen från { $team } på plats. Du kan vänta kvar, så svarar någon när de är tillbaka. Du kan också lämna kön.
 
     Kvinnofridslinjen svarar dygnet runt, också anhöriga: { $kvinnofridslinjen }. Om du är i fara: ring { $emergency }.
+handoff-claimed = Nu skriver du med en person från { $team }. Skriv när du vill.
+handoff-ended = { $team } har avslutat samtalet. Tack för att du skrev. Du kan gå tillbaka till menyn när du vill.
+handoff-released = Du står i kön igen, på samma plats. Någon annan svarar dig snart.
+handoff-transferred = Ditt samtal har flyttats till { $team }. Du står i deras kö.
+option-end-conversation = Avsluta samtalet

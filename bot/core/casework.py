@@ -1,0 +1,190 @@
+"""What a caseworker does with a case: take it, answer, add a note, record an outcome,
+give it back, move it to another team, end it. Each action checks that the case is
+still there and is this caseworker's, and tells the help-seeker what happened in their
+language. Nothing here knows about Redis or the web: the ports do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from bot.core.conversation import Conversation, TranscriptEntry
+from bot.core.dialogue import DialogueService
+from bot.core.handoff import Case
+from bot.core.messages import Option, Reply
+from bot.core.teams import Teams
+from bot.errors import CaseNotFound, NotYourCase
+
+CLAIMED = "handoff-claimed"
+ENDED = "handoff-ended"
+RELEASED = "handoff-released"
+TRANSFERRED = "handoff-transferred"
+END_OPTION = "option-end-conversation"
+CASEWORK_MESSAGES = (CLAIMED, ENDED, RELEASED, TRANSFERRED, END_OPTION)
+# The flow's option that leaves a handoff state; while talking it is labelled "end".
+LEAVE_OPTION = "back"
+# What a case came to, for the municipality's statistics: a fixed list, no free text.
+OUTCOMES = (
+    "advice",
+    "referred",
+    "protection_assessed",
+    "sheltered_housing",
+    "police_contacted",
+    "ended_by_person",
+    "other",
+)
+
+
+class CaseQueue(Protocol):
+    async def enqueue(self, case: Case) -> bool: ...
+    async def claim(self, team: str, code: str, owner: str) -> bool: ...
+    async def renew(self, team: str, code: str, owner: str) -> bool: ...
+    async def release(self, team: str, code: str, owner: str = "") -> bool: ...
+    async def remove(self, team: str, code: str, owner: str = "") -> bool: ...
+    async def case(self, team: str, code: str) -> Case | None: ...
+
+
+class CaseRecords(Protocol):
+    async def append(self, key: str, transcript: Sequence[TranscriptEntry]) -> bool: ...
+    async def add_note(self, key: str, author: str, text: str) -> bool: ...
+
+
+class LaterReplies(Protocol):
+    async def publish(self, conversation_key: str, reply: Reply) -> str: ...
+
+
+class OutcomeCounter(Protocol):
+    async def count_outcome(self, team: str, outcome: str) -> None: ...
+
+
+class Casework:
+    def __init__(
+        self,
+        dialogue: DialogueService,
+        queue: CaseQueue,
+        records: CaseRecords,
+        replies: LaterReplies,
+        outcomes: OutcomeCounter,
+        teams: Teams,
+    ) -> None:
+        self.dialogue = dialogue
+        self.queue = queue
+        self.records = records
+        self.replies = replies
+        self.outcomes = outcomes
+        self.teams = teams
+        self.compiled = dialogue.engine.entry
+
+    async def claim(self, team: str, code: str, owner: str) -> Case:
+        case = await self.queue.case(team, code)
+        if case is None:
+            raise CaseNotFound("the case has ended")
+        if not await self.queue.claim(team, code, owner):
+            raise NotYourCase("another caseworker took the case first")
+        conversation = await self._set(case, lambda c: replace(c, status="talking"))
+        if conversation is None:
+            await self.queue.remove(team, code)
+            raise CaseNotFound("the person has left")
+        await self._tell(
+            conversation, CLAIMED, {"team": self.teams.teams[team].name}, self._talking_options(conversation)
+        )
+        return replace(case, status="claimed", owner=owner)
+
+    async def reply(self, team: str, code: str, owner: str, text: str) -> None:
+        case = await self._own(team, code, owner)
+        if not await self.records.append(case.conversation_key, [TranscriptEntry("caseworker", text)]):
+            await self.queue.remove(team, code)
+            raise CaseNotFound("the person has left")
+        conversation = await self.dialogue.store.load(case.conversation_key)
+        if conversation is None:
+            raise CaseNotFound("the person has left")
+        reply = self.compiled.bubble(conversation.language, text, self._talking_options(conversation))
+        await self.replies.publish(case.conversation_key, reply)
+        await self.queue.renew(team, code, owner)
+
+    async def end(self, team: str, code: str, owner: str) -> None:
+        case = await self._own(team, code, owner)
+        menu = self._menu_state(case)
+        conversation = await self._set(case, lambda c: replace(c, status="bot", team=None, state=menu))
+        await self.queue.remove(team, code, owner)
+        if conversation is not None:
+            said = self.compiled.say_message(
+                menu, conversation.language, ENDED, {"team": self.teams.teams[team].name}
+            )
+            await self._publish(conversation, said)
+
+    async def release(self, team: str, code: str, owner: str) -> None:
+        case = await self._own(team, code, owner)
+        conversation = await self._set(case, lambda c: replace(c, status="waiting"))
+        await self.queue.release(team, code, owner)
+        if conversation is not None:
+            await self._tell(conversation, RELEASED, {}, None)
+
+    async def transfer(self, team: str, code: str, owner: str, to_team: str) -> None:
+        if to_team not in self.teams.teams or to_team == team:
+            raise CaseNotFound(f"there is no other team called {to_team!r}")
+        case = await self._own(team, code, owner)
+        moved = replace(case, team=to_team, status="waiting", owner=None)
+        await self.queue.enqueue(moved)  # in the new queue before it leaves the old one
+        await self.queue.remove(team, code, owner)
+        conversation = await self._set(case, lambda c: replace(c, status="waiting", team=to_team))
+        if conversation is None:
+            await self.queue.remove(to_team, code)
+            raise CaseNotFound("the person has left")
+        await self._tell(conversation, TRANSFERRED, {"team": self.teams.teams[to_team].name}, None)
+
+    async def note(self, team: str, code: str, owner: str, text: str) -> None:
+        case = await self._own(team, code, owner)
+        if not await self.records.add_note(case.conversation_key, owner, text):
+            raise CaseNotFound("the person has left")
+
+    async def record_outcome(self, team: str, code: str, owner: str, outcome: str) -> None:
+        if outcome not in OUTCOMES:
+            raise CaseNotFound(f"{outcome!r} is not an outcome (known: {', '.join(OUTCOMES)})")
+        await self._own(team, code, owner)
+        await self.outcomes.count_outcome(team, outcome)
+
+    async def renew(self, team: str, code: str, owner: str) -> bool:
+        return await self.queue.renew(team, code, owner)
+
+    async def _own(self, team: str, code: str, owner: str) -> Case:
+        case = await self.queue.case(team, code)
+        if case is None:
+            raise CaseNotFound("the case has ended")
+        if case.owner != owner or case.status != "claimed":
+            raise NotYourCase("the case is not yours")
+        return case
+
+    async def _set(self, case: Case, change: Callable[[Conversation], Conversation]) -> Conversation | None:
+        return await self.dialogue.update(case.conversation_key, change)
+
+    def _menu_state(self, case: Case) -> str:
+        """Where the conversation goes on after a caseworker: where "leave" leads."""
+        flow = self.compiled.flow
+        for state in flow.states.values():
+            if state.handoff:
+                for option in state.options:
+                    if option.id == LEAVE_OPTION:
+                        return option.goto
+        return flow.start
+
+    def _talking_options(self, conversation: Conversation) -> tuple[Option, ...]:
+        return (Option(LEAVE_OPTION, self.compiled.text(conversation.language, END_OPTION)),)
+
+    async def _tell(
+        self,
+        conversation: Conversation,
+        message_id: str,
+        variables: dict[str, str],
+        options: tuple[Option, ...] | None,
+    ) -> None:
+        said = self.compiled.say_message(conversation.state, conversation.language, message_id, variables)
+        if options is not None:
+            said = tuple(replace(reply, options=options) for reply in said)
+        await self._publish(conversation, said)
+
+    async def _publish(self, conversation: Conversation, said: tuple[Reply, ...]) -> None:
+        await self.records.append(conversation.key, [TranscriptEntry("bot", r.text) for r in said])
+        for reply in said:
+            await self.replies.publish(conversation.key, reply)

@@ -1,0 +1,181 @@
+"""A caseworker's actions on a case, with the real store, queue, replies and statistics:
+what the caseworker may do, and what the help-seeker sees of it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+import yaml
+from redis.asyncio import Redis
+
+from bot.adapters.content_files import Content
+from bot.adapters.conversation_store import RedisConversationStore
+from bot.adapters.crypto import Encryptor
+from bot.adapters.handoff_queue import RedisHandoffQueue
+from bot.adapters.notifier import Notifier
+from bot.adapters.outbox import Outbox
+from bot.adapters.statistics import Statistics
+from bot.core.casework import Casework
+from bot.core.dialogue import DialogueService
+from bot.core.engine import Engine
+from bot.core.handoff import CASE_NEWS, Handoffs, case_code
+from bot.core.messages import Incoming
+from bot.core.teams import parse_teams
+from bot.core.translator import Translator
+from bot.errors import CaseNotFound, NotYourCase
+from tests.conftest import TTL_SECONDS
+from tests.helpers.content import ROOT
+
+MONDAY_TEN = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+KEY = "person"
+CODE = case_code(KEY)
+
+
+@dataclass
+class World:
+    dialogue: DialogueService
+    casework: Casework
+    queue: RedisHandoffQueue
+    outbox: Outbox
+    store: RedisConversationStore
+    notifier: Notifier
+    statistics: Statistics
+
+    async def later_replies(self) -> list[str]:
+        return [reply.text for _, reply in await self.outbox.after(KEY, "0")]
+
+
+@pytest.fixture
+async def world(shipped_content: Content, redis: Redis, encryptor: Encryptor) -> AsyncIterator[World]:
+    store = RedisConversationStore(redis, encryptor, TTL_SECONDS)
+    queue = RedisHandoffQueue(redis, TTL_SECONDS, lease_seconds=30)
+    notifier = Notifier(redis)
+    outbox = Outbox(redis, encryptor, TTL_SECONDS, notifier)
+    engine = Engine(shipped_content.flows, Translator(shipped_content.catalogues))
+    teams, problems = parse_teams(
+        yaml.safe_load((ROOT / "config" / "teams.yaml").read_text(encoding="utf-8")),
+        "teams",
+        shipped_content.flows,
+    )
+    assert teams is not None, problems
+    dialogue = DialogueService(
+        engine, store, handoffs=Handoffs(engine, queue, teams, notifier), clock=lambda: MONDAY_TEN
+    )
+    statistics = Statistics(redis)
+    casework = Casework(dialogue, queue, store, outbox, statistics, teams)
+    stop = asyncio.Event()
+    listening = asyncio.create_task(notifier.listen(stop))
+    await dialogue.handle(Incoming(KEY, language_hint="sv"))
+    await dialogue.handle(Incoming(KEY, choice="global:person"))
+    yield World(dialogue, casework, queue, outbox, store, notifier, statistics)
+    stop.set()
+    await listening
+
+
+async def test_a_claim_puts_the_person_in_touch_and_only_once(world: World) -> None:
+    case = await world.casework.claim("support", CODE, "sara")
+    assert (case.status, case.owner) == ("claimed", "sara")
+    with pytest.raises(NotYourCase):
+        await world.casework.claim("support", CODE, "omar")
+    conversation = await world.store.load(KEY)
+    assert conversation is not None
+    assert conversation.status == "talking"
+    (said,) = await world.outbox.after(KEY, "0")
+    assert said[1].text == "Nu skriver du med en person från Relationsvåldsteamet. Skriv när du vill."
+    assert [o.label for o in said[1].options] == ["Avsluta samtalet"]
+    assert "global:danger" in [a.id for a in said[1].actions]  # still one tap away
+
+
+async def test_messages_go_both_ways_and_into_the_transcript(world: World) -> None:
+    await world.casework.claim("support", CODE, "sara")
+    async with world.notifier.waiting(CASE_NEWS, KEY) as news:
+        await asyncio.sleep(0.3)  # the listener has subscribed
+        replies = await world.dialogue.handle(Incoming(KEY, text="Jag vet inte vad jag ska göra"))
+        assert replies == ()  # the caseworker answers, not the bot
+        await asyncio.wait_for(news.wait(), 5)  # and the console is woken, in any process
+    await world.casework.reply("support", CODE, "sara", "Jag finns här. Berätta i din egen takt.")
+    assert (await world.later_replies())[-1] == "Jag finns här. Berätta i din egen takt."
+    said = [(r.speaker, r.text) for r in await world.store.transcript(KEY)]
+    assert ("user", "Jag vet inte vad jag ska göra") in said
+    assert said[-1] == ("caseworker", "Jag finns här. Berätta i din egen takt.")
+
+
+async def test_only_the_owner_can_answer_and_nobody_after_the_person_left(world: World) -> None:
+    await world.casework.claim("support", CODE, "sara")
+    with pytest.raises(NotYourCase):
+        await world.casework.reply("support", CODE, "omar", "Hej")
+    await world.dialogue.handle(Incoming(KEY, choice="back"))  # "Avsluta samtalet"
+    assert await world.queue.case("support", CODE) is None
+    with pytest.raises(CaseNotFound):
+        await world.casework.reply("support", CODE, "sara", "Hallå?")
+    with pytest.raises(CaseNotFound):
+        await world.casework.claim("support", CODE, "sara")
+
+
+async def test_ending_says_goodbye_and_offers_the_menu(world: World) -> None:
+    await world.casework.claim("support", CODE, "sara")
+    await world.casework.end("support", CODE, "sara")
+    conversation = await world.store.load(KEY)
+    assert conversation is not None
+    assert (conversation.status, conversation.state, conversation.team) == ("bot", "who_are_you", None)
+    (_, goodbye) = (await world.outbox.after(KEY, "0"))[-1]
+    assert goodbye.text.startswith("Relationsvåldsteamet har avslutat samtalet.")
+    assert "exposed" in [o.id for o in goodbye.options]
+    assert await world.queue.case("support", CODE) is None
+    # The bot answers again.
+    replies = await world.dialogue.handle(Incoming(KEY, choice="exposed"))
+    assert replies[0].text.startswith("Det som händer dig är inte ditt fel.")
+
+
+async def test_giving_back_puts_the_case_in_its_place_in_the_queue(world: World) -> None:
+    await world.casework.claim("support", CODE, "sara")
+    await world.casework.release("support", CODE, "sara")
+    assert [c.code for c in await world.queue.waiting("support")] == [CODE]
+    replies = await world.dialogue.handle(Incoming(KEY, text="hallå?"))
+    assert replies[0].text.startswith("Tack. Ditt meddelande är sparat.")
+    assert (await world.later_replies())[-1].startswith("Du står i kön igen")
+
+
+async def test_a_case_moved_to_another_team_waits_in_its_queue(world: World) -> None:
+    await world.casework.claim("support", CODE, "sara")
+    await world.casework.transfer("support", CODE, "sara", "atv")
+    assert [c.code for c in await world.queue.waiting("atv")] == [CODE]
+    assert await world.queue.case("support", CODE) is None
+    conversation = await world.store.load(KEY)
+    assert conversation is not None
+    assert (conversation.status, conversation.team) == ("waiting", "atv")
+    assert (await world.later_replies())[-1] == "Ditt samtal har flyttats till ATV Täby. Du står i deras kö."
+    with pytest.raises(CaseNotFound):
+        await world.casework.transfer("atv", CODE, "sara", "nowhere")
+
+
+async def test_notes_are_kept_encrypted_and_outcomes_only_counted(world: World, redis: Redis) -> None:
+    await world.casework.claim("support", CODE, "sara")
+    await world.casework.note("support", CODE, "sara", "Vill ha kontakt om skyddat boende")
+    assert [(by, text) for _, by, text in await world.store.notes(KEY)] == [
+        ("sara", "Vill ha kontakt om skyddat boende")
+    ]
+    for key in [k async for k in redis.scan_iter(match="*")]:
+        if await redis.type(key) == b"list":
+            assert all(b"skyddat boende" not in v for v in await redis.lrange(key, 0, -1))
+    await world.casework.record_outcome("support", CODE, "sara", "sheltered_housing")
+    today = MONDAY_TEN.strftime("%Y-%m-%d")
+    counts = await world.statistics.counts(today) or await world.statistics.counts(
+        datetime.now(UTC).strftime("%Y-%m-%d")
+    )
+    assert counts == {"outcome:support:sheltered_housing": 1}
+    with pytest.raises(CaseNotFound):
+        await world.casework.record_outcome("support", CODE, "sara", "Hon ville inte")  # no free text
+
+
+async def test_forget_in_the_middle_of_a_case_ends_it(world: World, redis: Redis) -> None:
+    await world.casework.claim("support", CODE, "sara")
+    await world.dialogue.handle(Incoming(KEY, choice="global:forget"))
+    assert await world.queue.case("support", CODE) is None
+    assert not [k async for k in redis.scan_iter(match=f"*{KEY}*")]
+    with pytest.raises(CaseNotFound):
+        await world.casework.note("support", CODE, "sara", "x")
