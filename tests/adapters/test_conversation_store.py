@@ -68,6 +68,7 @@ async def use_every_key(store: RedisConversationStore, outbox: Outbox, key: str 
     await store.save(replace(conversation(), key=key), [TranscriptEntry("user", "hej")])
     await store.load_for_turn(key)
     await outbox.publish(key, Reply("Hej, jag heter Sara.", "sv", "ltr"))
+    await store.add_note(key, "sara", "Ringer tillbaka i morgon")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from bot.adapters.content_files import Content
 from bot.adapters.conversation_store import RedisConversationStore
 from bot.adapters.handoff_queue import RedisHandoffQueue
+from bot.adapters.notifier import Notifier
 from bot.core.dialogue import DialogueService
 from bot.core.engine import Engine
 from bot.core.handoff import Handoffs, case_code
@@ -53,12 +54,13 @@ def queue(redis: Redis) -> RedisHandoffQueue:
 
 
 def service_at(
-    now: datetime, content: Content, store: RedisConversationStore, queue: RedisHandoffQueue
+    now: datetime, content: Content, store: RedisConversationStore, queue: RedisHandoffQueue, redis: Redis
 ) -> DialogueService:
     engine = Engine(content.flows, Translator(content.catalogues))
     teams, problems = parse_teams(yaml.safe_load(TEAMS), "teams.yaml", content.flows)
     assert teams is not None, problems
-    return DialogueService(engine, store, handoffs=Handoffs(engine, queue, teams), clock=lambda: now)
+    handoffs = Handoffs(engine, queue, teams, Notifier(redis))
+    return DialogueService(engine, store, handoffs=handoffs, clock=lambda: now)
 
 
 async def ask_for_a_person(
@@ -72,9 +74,9 @@ async def ask_for_a_person(
 
 
 async def test_asking_for_a_person_queues_the_case_with_the_team_and_says_the_place(
-    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue
+    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue, redis: Redis
 ) -> None:
-    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue)
+    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue, redis)
     first = await ask_for_a_person(dialogue, "first", "safe", "continue", "exposed", "police")
     second = await ask_for_a_person(dialogue, "second")
     assert first[-1] == "Du är nummer 1 i kön."
@@ -89,9 +91,9 @@ async def test_asking_for_a_person_queues_the_case_with_the_team_and_says_the_pl
 
 
 async def test_outside_office_hours_the_person_is_told_and_given_the_24_7_lines(
-    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue
+    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue, redis: Redis
 ) -> None:
-    dialogue = service_at(SUNDAY, shipped_content, store, queue)
+    dialogue = service_at(SUNDAY, shipped_content, store, queue, redis)
     said = await ask_for_a_person(dialogue, "k")
     assert said[-1].startswith("Just nu är ingen från Relationsvåldsteamet på plats.")
     assert "020-50 50 50" in said[-1]
@@ -100,9 +102,9 @@ async def test_outside_office_hours_the_person_is_told_and_given_the_24_7_lines(
 
 
 async def test_the_municipality_routes_to_its_team(
-    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue
+    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue, redis: Redis
 ) -> None:
-    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue)
+    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue, redis)
     await ask_for_a_person(
         dialogue, "k", "safe", "continue", "topics", "topics_more", "municipality", "lidingo"
     )
@@ -113,9 +115,9 @@ async def test_the_municipality_routes_to_its_team(
 
 
 async def test_danger_while_waiting_moves_the_case_first_and_keeps_it_in_line(
-    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue
+    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue, redis: Redis
 ) -> None:
-    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue)
+    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue, redis)
     await ask_for_a_person(dialogue, "first")
     await ask_for_a_person(dialogue, "second")
     replies = await dialogue.handle(Incoming("second", text="han är här nu"))
@@ -126,9 +128,13 @@ async def test_danger_while_waiting_moves_the_case_first_and_keeps_it_in_line(
 
 @pytest.mark.parametrize("leave", ["back", "global:forget", "global:restart"])
 async def test_leaving_the_queue_or_forgetting_takes_the_case_out(
-    leave: str, shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue
+    leave: str,
+    shipped_content: Content,
+    store: RedisConversationStore,
+    queue: RedisHandoffQueue,
+    redis: Redis,
 ) -> None:
-    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue)
+    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue, redis)
     await ask_for_a_person(dialogue, "k")
     await dialogue.handle(Incoming("k", choice=leave))
     assert await queue.waiting("support") == []
@@ -136,9 +142,9 @@ async def test_leaving_the_queue_or_forgetting_takes_the_case_out(
 
 
 async def test_text_while_waiting_keeps_the_case_in_line_once(
-    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue
+    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue, redis: Redis
 ) -> None:
-    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue)
+    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue, redis)
     await ask_for_a_person(dialogue, "k")
     for text in ("hej", "är någon där?", "hallå"):
         replies = await dialogue.handle(Incoming("k", text=text))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.casework import CASEWORK_MESSAGES
 from bot.core.engine import ENGINE_MESSAGES, Engine
 from bot.core.flow import Flow, parse_flow
 from bot.core.handoff import HANDOFF_MESSAGES
@@ -113,6 +114,8 @@ def catalogue_text(language: str) -> str:
     texts = dict(_TEXTS[language])
     texts.update(zip(ENGINE_MESSAGES, _ENGINE_TEXTS[language].split("|"), strict=True))
     texts.update(zip(HANDOFF_MESSAGES, _HANDOFF_TEXTS[language].split("|"), strict=True))
+    texts.update({message_id: f"{message_id} {{ $team }}" for message_id in CASEWORK_MESSAGES})
+    texts["option-end-conversation"] = {"sv": "Avsluta", "en": "End", "ar": "إنهاء"}[language]
     return "".join(f"{key} = {value}\n" for key, value in texts.items())
 
 
