@@ -71,3 +71,23 @@ def queue_case(team: str, code: str) -> str:
 def statistics(day: str) -> str:
     """Hash of one day's counts (YYYY-MM-DD, UTC): names like outcome:<team>:<outcome>."""
     return f"{PREFIX}:stats:{day}"
+
+
+def account(name: str) -> str:
+    """Hash of a staff account: Argon2id hash, role, teams."""
+    return f"{PREFIX}:account:{name}"
+
+
+def session(hashed_id: str) -> str:
+    """Hash of a staff session, under the SHA-256 of its id (a dump holds no usable id)."""
+    return f"{PREFIX}:session:{hashed_id}"
+
+
+def login_failures(scope: str, subject: str) -> str:
+    """Count of failed logins in the last hour, per account or per (hashed) address."""
+    return f"{PREFIX}:login-failures:{scope}:{subject}"
+
+
+def audit() -> str:
+    """Stream of who did what to which case, when: never any content."""
+    return f"{PREFIX}:audit"

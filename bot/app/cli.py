@@ -12,10 +12,12 @@ from typing import TextIO
 import uvloop
 from aiohttp import web
 
+from bot.adapters.accounts import ROLES
 from bot.adapters.content_files import Content, load_content
 from bot.app.chat import run_chat
 from bot.app.logging_setup import configure_logging
 from bot.app.settings import Settings
+from bot.app.users import add_user
 from bot.app.web import init_app
 from bot.errors import FristadError
 
@@ -33,6 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--locales", type=Path, help="locales folder (default FRISTAD_LOCALES_DIR)")
     chat = commands.add_parser("chat", help="talk to the bot in the terminal")
     chat.add_argument("--lang", default="sv", help="language to start in (default sv)")
+    user = commands.add_parser("user", help="staff accounts").add_subparsers(
+        dest="user_command", required=True
+    )
+    add = user.add_parser("add", help="make or replace an account (password from a prompt or stdin)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--team", action="append", default=[], help="a team the account works in (repeatable)")
     args = parser.parse_args(argv)
 
     try:
@@ -61,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
                 access_log=None,
                 loop=uvloop.new_event_loop(),  # about a third more turns per second than asyncio's
             )
+        elif args.command == "user":
+            add_user(settings, content, args.name, args.role, args.team)
         else:
             run_chat(settings, content, args.lang)
     except FristadError as err:

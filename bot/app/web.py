@@ -9,6 +9,9 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from redis.exceptions import RedisError
 
+from bot.adapters.accounts import Accounts, LoginGuard, Sessions
+from bot.adapters.audit import AuditLog
+from bot.adapters.console import CONSOLE, Console, add_console
 from bot.adapters.content_files import Content
 from bot.adapters.web_chat import WEB_CHAT, WebChat, WebChatConfig, add_web_chat
 from bot.app.runtime import Runtime, open_runtime
@@ -38,12 +41,31 @@ def init_app(settings: Settings, content: Content) -> web.Application:
                 outbox=runtime.outbox,
                 variables=runtime.engine.entry.flow.variables,
             )
+            if runtime.casework is not None and content.teams is not None:
+                accounts = Accounts(runtime.redis)
+                app[CONSOLE] = Console(
+                    accounts=accounts,
+                    sessions=Sessions(runtime.redis, accounts),
+                    guard=LoginGuard(runtime.redis),
+                    audit=AuditLog(runtime.redis),
+                    casework=runtime.casework,
+                    queue=runtime.queue,
+                    store=runtime.store,
+                    notifier=runtime.notifier,
+                    teams=content.teams,
+                    translator=runtime.engine.translator,
+                    variables=runtime.engine.entry.flow.variables,
+                    keyer=runtime.keys.keyer,
+                    trusted_proxies=settings.trusted_proxies,
+                )
             yield
 
     app.cleanup_ctx.append(runtime_ctx)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_web_chat(app, settings.frame_ancestors)
+    if content.teams is not None:
+        add_console(app)
     return app
 
 

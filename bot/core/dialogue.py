@@ -112,5 +112,8 @@ class DialogueService:
         raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one update")
 
     async def end(self, conversation_key: str) -> None:
-        """End a conversation at once and keep nothing (quick exit)."""
+        """End a conversation at once and keep nothing (quick exit), its case too."""
+        stored = await self.store.load(conversation_key)
         await self.store.forget(conversation_key)
+        if stored is not None and self.handoffs is not None:
+            await self.handoffs.withdraw(stored)

@@ -64,6 +64,12 @@ class Handoffs:
         self.teams = teams
         self.news = news
 
+    async def withdraw(self, conversation: Conversation) -> None:
+        """The conversation ended outside a turn (quick exit): its case ends with it."""
+        if conversation.status in HANDED_OVER and conversation.team is not None:
+            await self.queue.remove(conversation.team, case_code(conversation.key))
+            await self.news.announce(CASE_NEWS, conversation.key)
+
     async def after_save(self, stored: Conversation | None, now: Conversation | None) -> None:
         """Wake the caseworker's console: the person wrote, left or forgot."""
         conversation = now or stored

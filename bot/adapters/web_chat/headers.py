@@ -19,14 +19,18 @@ def content_security_policy(frame_ancestors: str) -> str:
 
 
 def add_security_headers(frame_ancestors: str) -> Hook:
-    policy = content_security_policy(frame_ancestors)
+    """The chat may be framed by the sites the deployment names; staff pages never."""
+    chat_policy = content_security_policy(frame_ancestors)
+    staff_policy = content_security_policy("'none'")
 
     async def hook(request: web.Request, response: web.StreamResponse) -> None:
         headers = response.headers
         headers["Cache-Control"] = "no-store"
         headers["Referrer-Policy"] = "no-referrer"
         headers["X-Content-Type-Options"] = "nosniff"
-        headers["Content-Security-Policy"] = policy
+        headers["Content-Security-Policy"] = (
+            staff_policy if request.path.startswith("/console") else chat_policy
+        )
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
 

@@ -1,0 +1,204 @@
+"""Staff accounts (caseworkers, supervisors, admins) and their sessions, in Redis
+(SAFETY rules 12 and 14). Passwords are hashed with Argon2id; sessions are random ids
+kept only as hashes; failed logins slow down and then lock the account for a while."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot.adapters import redis_keys
+from bot.errors import ConfigError, StoreError
+
+Role = Literal["caseworker", "supervisor", "admin"]
+ROLES: tuple[Role, ...] = ("caseworker", "supervisor", "admin")
+ACCOUNT_NAME = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
+MIN_PASSWORD_LENGTH = 12
+
+IDLE_SECONDS = 30 * 60
+ABSOLUTE_SECONDS = 12 * 3600
+# Failed logins: from the fourth on, each waits twice as long as the last (at most 8 s);
+# the tenth within an hour locks the account for the rest of that hour.
+FREE_FAILURES = 3
+MAX_DELAY_SECONDS = 8.0
+LOCK_AFTER_FAILURES = 10
+FAILURE_WINDOW_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: Role
+    teams: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str  # the cookie value; Redis keeps only its hash
+    account: Account
+    csrf: str
+    created: float
+
+
+class AccountLocked(Exception):
+    """Too many failed logins for this account or address in the last hour."""
+
+
+def check_new_account(name: str, role: str, password: str) -> None:
+    if not ACCOUNT_NAME.match(name):
+        raise ConfigError(f"{name!r} is not an account name (a-z, digits, . _ -, 2 to 40 long)")
+    if role not in ROLES:
+        raise ConfigError(f"{role!r} is not a role ({', '.join(ROLES)})")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ConfigError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+
+
+class Accounts:
+    def __init__(self, redis: Redis, hasher: PasswordHasher | None = None) -> None:
+        self._redis = redis
+        self._hasher = hasher or PasswordHasher()  # Argon2id, argon2-cffi's defaults
+        # Verified against when the name is unknown, so both cases take the same time.
+        self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
+
+    async def add(self, name: str, password: str, role: Role, teams: tuple[str, ...]) -> Account:
+        check_new_account(name, role, password)
+        hashed = await asyncio.to_thread(self._hasher.hash, password)
+        try:
+            await self._redis.hset(
+                redis_keys.account(name), mapping={"hash": hashed, "role": role, "teams": ",".join(teams)}
+            )
+        except RedisError as err:
+            raise StoreError("cannot save the account") from err
+        return Account(name, role, teams)
+
+    async def get(self, name: str) -> Account | None:
+        fields = await self._fields(name)
+        if not fields:
+            return None
+        teams = tuple(t for t in fields[b"teams"].decode().split(",") if t)
+        return Account(name, cast(Role, fields[b"role"].decode()), teams)
+
+    async def verify(self, name: str, password: str) -> Account | None:
+        fields = await self._fields(name) if ACCOUNT_NAME.match(name) else {}
+        hashed = fields.get(b"hash", b"").decode() or self._dummy
+        try:
+            await asyncio.to_thread(self._hasher.verify, hashed, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return await self.get(name) if fields else None
+
+    async def _fields(self, name: str) -> dict[bytes, bytes]:
+        try:
+            return cast(dict[bytes, bytes], await self._redis.hgetall(redis_keys.account(name)))
+        except RedisError as err:
+            raise StoreError("cannot read the account") from err
+
+
+class Sessions:
+    def __init__(
+        self,
+        redis: Redis,
+        accounts: Accounts,
+        idle_seconds: int = IDLE_SECONDS,
+        absolute_seconds: int = ABSOLUTE_SECONDS,
+    ) -> None:
+        self._redis = redis
+        self._accounts = accounts
+        self._idle = idle_seconds
+        self._absolute = absolute_seconds
+
+    async def start(self, account: Account) -> Session:
+        """A new session, with a new id (never one the browser brought along)."""
+        session = Session(secrets.token_urlsafe(32), account, secrets.token_urlsafe(32), time.time())
+        key = redis_keys.session(_hashed(session.id))
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.hset(
+                    key, mapping={"account": account.name, "csrf": session.csrf, "created": session.created}
+                )
+                pipe.expire(key, self._idle)
+                await pipe.execute()
+        except RedisError as err:
+            raise StoreError("cannot start a session") from err
+        return session
+
+    async def get(self, session_id: str) -> Session | None:
+        """The session, still fresh: idle at most 30 minutes, at most 12 hours old."""
+        key = redis_keys.session(_hashed(session_id))
+        try:
+            fields = cast(dict[bytes, bytes], await self._redis.hgetall(key))
+            if not fields:
+                return None
+            created = float(fields[b"created"])
+            if time.time() - created > self._absolute:
+                await self._redis.delete(key)
+                return None
+            await self._redis.expire(key, self._idle)
+        except RedisError as err:
+            raise StoreError("cannot read the session") from err
+        account = await self._accounts.get(fields[b"account"].decode())
+        if account is None:  # the account was removed
+            return None
+        return Session(session_id, account, fields[b"csrf"].decode(), created)
+
+    async def end(self, session_id: str) -> None:
+        try:
+            await self._redis.delete(redis_keys.session(_hashed(session_id)))
+        except RedisError as err:
+            raise StoreError("cannot end the session") from err
+
+
+class LoginGuard:
+    """Counts failed logins per account and per address (a hash), slows them down, and
+    locks after too many (SAFETY rule 14)."""
+
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    async def check(self, name: str, address: str) -> None:
+        failures = await self._counts(name, address)
+        if max(failures) >= LOCK_AFTER_FAILURES:
+            raise AccountLocked("too many failed logins; try again later")
+
+    async def failed(self, name: str, address: str) -> float:
+        """Count a failure; returns how long to wait before answering it."""
+        keys = [redis_keys.login_failures("account", name), redis_keys.login_failures("address", address)]
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for key in keys:
+                    pipe.incr(key)
+                    pipe.expire(key, FAILURE_WINDOW_SECONDS, nx=True)
+                results = await pipe.execute()
+        except RedisError as err:
+            raise StoreError("cannot count a failed login") from err
+        worst = max(int(results[0]), int(results[2]))
+        return 0.0 if worst <= FREE_FAILURES else min(MAX_DELAY_SECONDS, 0.25 * 2 ** (worst - FREE_FAILURES))
+
+    async def succeeded(self, name: str) -> None:
+        try:
+            await self._redis.delete(redis_keys.login_failures("account", name))
+        except RedisError as err:
+            raise StoreError("cannot reset failed logins") from err
+
+    async def _counts(self, name: str, address: str) -> tuple[int, int]:
+        try:
+            values = await self._redis.mget(
+                redis_keys.login_failures("account", name), redis_keys.login_failures("address", address)
+            )
+        except RedisError as err:
+            raise StoreError("cannot read failed logins") from err
+        return int(values[0] or 0), int(values[1] or 0)
+
+
+def _hashed(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()

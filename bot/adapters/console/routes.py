@@ -1,0 +1,285 @@
+"""The caseworker console at /console: log in, see the queues, take a case, talk.
+
+Server-rendered pages with plain forms (each action a POST with the session's CSRF
+token, answered by a redirect), and a WebSocket that keeps the queue and the open case
+live and renews the claim while the page is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import WSCloseCode, web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.adapters.accounts import AccountLocked, Session
+from bot.adapters.console.context import CONSOLE, SESSION, Console, session_of
+from bot.core.casework import OUTCOMES
+from bot.core.handoff import CASE_NEWS, Case
+from bot.errors import CaseError, StoreError
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+COOKIE = "fristad_staff"
+LIVE_SECONDS = 2.0  # how often an open page is brought up to date without news
+CANNED = ("canned-hello", "canned-safety", "canned-closing")
+ACTIONS = ("claim", "reply", "end", "release", "transfer", "note", "outcome")
+
+_templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape())
+routes = web.RouteTableDef()
+routes.static("/console/static", HERE / "static")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def staff_only(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Sessions, CSRF and roles for everything under /console (SAFETY rules 12-15)."""
+    if not request.path.startswith("/console") or request.path.startswith("/console/static/"):
+        return await handler(request)
+    console = request.app[CONSOLE]
+    if request.method == "POST" and request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return page(request, "error.html", status=403, message="Förfrågan kom från en annan webbplats.")
+    cookie = request.cookies.get(COOKIE)
+    session = await console.sessions.get(cookie) if cookie else None
+    if session is not None:
+        request[SESSION] = session
+    if request.path == "/console/login":
+        return await handler(request)
+    if session is None:
+        if request.path == "/console/events":
+            raise web.HTTPUnauthorized(reason="not logged in")
+        raise web.HTTPSeeOther("/console/login")
+    if request.method == "POST":
+        form = await request.post()
+        if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
+            return page(
+                request, "error.html", status=403, message="Sidan var för gammal. Ladda om och försök igen."
+            )
+    return await handler(request)
+
+
+def page(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    session = request.get(SESSION)
+    html = _templates.get_template(template).render(session=session, **context)
+    return web.Response(text=html, content_type="text/html", status=status)
+
+
+@routes.get("/console/login")
+async def login_form(request: web.Request) -> web.Response:
+    return page(request, "login.html")
+
+
+@routes.post("/console/login")
+async def login(request: web.Request) -> web.Response:
+    console = request.app[CONSOLE]
+    form = await request.post()
+    name, password = str(form.get("name", "")).strip().lower(), str(form.get("password", ""))
+    address = console.address_key(request)
+    try:
+        await console.guard.check(name, address)
+    except AccountLocked:
+        await console.audit.record(name, "login-locked")
+        return page(request, "login.html", status=429, error="För många misslyckade försök. Vänta en stund.")
+    account = await console.accounts.verify(name, password)
+    if account is None:
+        delay = await console.guard.failed(name, address)
+        await console.audit.record(name, "login-failed")
+        await asyncio.sleep(delay)  # exponential delay, SAFETY rule 14
+        return page(request, "login.html", status=401, error="Fel namn eller lösenord.")
+    await console.guard.succeeded(name)
+    old = request.cookies.get(COOKIE)
+    if old:
+        await console.sessions.end(old)  # a new id at every login
+    session = await console.sessions.start(account)
+    await console.audit.record(account.name, "login")
+    response = web.HTTPSeeOther("/console")
+    set_cookie(request, response, session.id)
+    raise response
+
+
+@routes.post("/console/logout")
+async def logout(request: web.Request) -> web.Response:
+    console, session = request.app[CONSOLE], session_of(request)
+    await console.sessions.end(session.id)
+    await console.audit.record(session.account.name, "logout")
+    response = web.HTTPSeeOther("/console/login")
+    response.del_cookie(COOKIE, path="/console")
+    raise response
+
+
+def set_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        value,
+        path="/console",
+        httponly=True,
+        samesite="Strict",
+        secure=request.app[CONSOLE].https(request),
+    )
+
+
+@routes.get("/console")
+async def queue_page(request: web.Request) -> web.Response:
+    console, session = request.app[CONSOLE], session_of(request)
+    return page(request, "queue.html", queues=await queue_snapshot(console, session))
+
+
+async def queue_snapshot(console: Console, session: Session) -> list[dict[str, Any]]:
+    now = time.time()
+    queues = []
+    for team in console.visible_teams(session.account):
+        cases = [*await console.queue.waiting(team), *await console.queue.claimed(team)]
+        visible = [c for c in cases if console.may_see_case(session.account, team, c.owner)]
+        queues.append(
+            {
+                "team": team,
+                "name": console.teams.teams[team].name,
+                "cases": [case_row(c, now) for c in visible],
+            }
+        )
+    return queues
+
+
+def case_row(case: Case, now: float) -> dict[str, Any]:
+    return {
+        "code": case.code,
+        "team": case.team,
+        "language": case.language,
+        "topic": case.topic,
+        "danger": case.danger,
+        "status": case.status,
+        "owner": case.owner,
+        "waiting_minutes": int((now - case.asked_at) // 60),
+    }
+
+
+@routes.get("/console/cases/{team}/{code}")
+async def case_page(request: web.Request) -> web.Response:
+    console, session = request.app[CONSOLE], session_of(request)
+    team, code = request.match_info["team"], request.match_info["code"]
+    case = await console.queue.case(team, code)
+    if case is None or not console.may_see_case(session.account, team, case.owner):
+        return page(
+            request, "error.html", status=404, message="Ärendet finns inte längre, eller är inte ditt."
+        )
+    await console.audit.record(session.account.name, "view", team, code)
+    records, _ = await console.store.transcript_from(case.conversation_key, 0)
+    translator = console.translator
+    return page(
+        request,
+        "case.html",
+        case=case_row(case, time.time()),
+        mine=case.owner == session.account.name,
+        direction=translator.direction(case.language),
+        language_name=translator.format(case.language, "language-name"),
+        transcript=records,
+        notes=await console.store.notes(case.conversation_key),
+        canned=[translator.format(case.language, message_id, console.variables) for message_id in CANNED],
+        teams={t: console.teams.teams[t].name for t in console.teams.teams if t != team},
+        outcomes=OUTCOMES,
+    )
+
+
+@routes.post("/console/cases/{team}/{code}/{action}")
+async def case_action(request: web.Request) -> web.StreamResponse:
+    console, session = request.app[CONSOLE], session_of(request)
+    team, code, action = request.match_info["team"], request.match_info["code"], request.match_info["action"]
+    if action not in ACTIONS or team not in console.visible_teams(session.account):
+        return page(request, "error.html", status=404, message="Det finns ingen sådan åtgärd.")
+    form = await request.post()
+    text = str(form.get("text", "")).strip()
+    me, casework = session.account.name, console.casework
+    try:
+        if action == "claim":
+            await casework.claim(team, code, me)
+        elif action == "reply" and text:
+            await casework.reply(team, code, me, text[:4096])
+        elif action == "note" and text:
+            await casework.note(team, code, me, text[:4096])
+        elif action == "end":
+            await casework.end(team, code, me)
+        elif action == "release":
+            await casework.release(team, code, me)
+        elif action == "transfer":
+            await casework.transfer(team, code, me, str(form.get("to", "")))
+        elif action == "outcome":
+            await casework.record_outcome(team, code, me, str(form.get("outcome", "")))
+    except CaseError as err:
+        return page(request, "error.html", status=409, message=explain(err))
+    await console.audit.record(me, action, team, code)
+    if action in ("end", "release", "transfer"):
+        raise web.HTTPSeeOther("/console")
+    raise web.HTTPSeeOther(f"/console/cases/{team}/{code}")
+
+
+def explain(error: CaseError) -> str:
+    return {
+        "CaseNotFound": "Ärendet är avslutat: personen har gått, eller någon annan har avslutat det.",
+        "NotYourCase": "Ärendet är inte ditt: en kollega har redan tagit det.",
+    }.get(type(error).__name__, "Det gick inte.")
+
+
+@routes.get("/console/events")
+async def events(request: web.Request) -> web.WebSocketResponse:
+    """The queue (no case given) or one case, kept up to date; an open case page also
+    keeps its claim alive."""
+    console, session = request.app[CONSOLE], session_of(request)
+    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4096)
+    await ws.prepare(request)
+    team, code = request.query.get("team", ""), request.query.get("code", "")
+    try:
+        if team and code:
+            await follow_case(console, session, ws, team, code)
+        else:
+            await follow_queue(console, session, ws)
+    except StoreError:
+        log.warning("console events: the store failed")
+    finally:
+        await ws.close(code=WSCloseCode.GOING_AWAY)
+    return ws
+
+
+async def follow_queue(console: Console, session: Session, ws: web.WebSocketResponse) -> None:
+    last = ""
+    while not ws.closed:
+        snapshot = json.dumps(await queue_snapshot(console, session))
+        if snapshot != last:
+            await ws.send_str(json.dumps({"type": "queue", "queues": json.loads(snapshot)}))
+            last = snapshot
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ws.receive(), LIVE_SECONDS)
+
+
+async def follow_case(
+    console: Console, session: Session, ws: web.WebSocketResponse, team: str, code: str
+) -> None:
+    case = await console.queue.case(team, code)
+    if case is None or not console.may_see_case(session.account, team, case.owner):
+        return
+    _, turn = await console.store.transcript_from(case.conversation_key, 0)
+    async with console.notifier.waiting(CASE_NEWS, case.conversation_key) as news:
+        while not ws.closed:
+            news.clear()
+            records, turn = await console.store.transcript_from(case.conversation_key, turn)
+            for record in records:
+                await ws.send_json(
+                    {"type": "said", "speaker": record.speaker, "text": record.text, "at": record.at}
+                )
+            now = await console.queue.case(team, code)
+            if now is None:
+                await ws.send_json({"type": "ended"})
+                return
+            if now.owner == session.account.name:
+                await console.casework.renew(team, code, session.account.name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(news.wait(), LIVE_SECONDS)

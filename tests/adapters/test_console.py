@@ -1,0 +1,272 @@
+"""The caseworker console through the aiohttp test client, against a real Redis: login,
+sessions, CSRF, throttling, roles and audit (SAFETY rules 12-15), and a whole case from
+the help-seeker's question to the caseworker's goodbye."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import WSMsgType
+from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
+
+from bot.adapters.accounts import LOCK_AFTER_FAILURES, Accounts, LoginGuard, Sessions
+from bot.adapters.audit import AuditLog
+from bot.adapters.console import CONSOLE
+from bot.adapters.content_files import Content
+from bot.adapters.redis_server import RedisServerProcess
+from bot.app.settings import Settings
+from bot.app.web import init_app
+from tests.conftest import key_env
+
+Client = TestClient[Any, Any]
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+async def client(
+    redis_server: RedisServerProcess, redis: Redis, shipped_content: Content, tmp_path: Path
+) -> AsyncIterator[Client]:
+    settings = Settings.from_env(
+        {
+            **key_env(),
+            "REDIS_URL": redis_server.url,
+            "FRISTAD_DATA_DIR": str(tmp_path),
+            "FRISTAD_TEAMS_FILE": str(Path(__file__).parents[2] / "config" / "teams.yaml"),
+            "FRISTAD_FRAME_ANCESTORS": "https://www.taby.se",
+        }
+    )
+    client: Client = TestClient(TestServer(init_app(settings, shipped_content)))
+    await client.start_server()
+    accounts = Accounts(redis)
+    await accounts.add("sara", PASSWORD, "caseworker", ("support",))
+    await accounts.add("omar", PASSWORD, "caseworker", ("support",))
+    await accounts.add("aino", PASSWORD, "supervisor", ("support",))
+    await accounts.add("ali", PASSWORD, "caseworker", ("atv",))
+    yield client
+    await client.close()
+
+
+async def log_in(client: Client, name: str, password: str = PASSWORD) -> Any:
+    return await client.post(
+        "/console/login", data={"name": name, "password": password}, allow_redirects=False
+    )
+
+
+async def staff(client: Client, name: str) -> TestClient[Any, Any]:
+    """A second browser for another caseworker: its own cookie jar."""
+    other: Client = TestClient(client.server)
+    await other.start_server()
+    response = await log_in(other, name)
+    assert response.status == 303
+    return other
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match is not None
+    return match.group(1)
+
+
+async def help_seeker_asks_for_a_person(client: Client) -> str:
+    started = await (await client.post("/api/v1/conversations", json={"language": "sv"})).json()
+    token = started["token"]
+    response = await client.post("/api/v1/messages", json={"token": token, "choice": "global:person"})
+    assert response.status == 200
+    return str(token)
+
+
+async def test_login_gives_a_strict_cookie_with_a_new_session_id(client: Client) -> None:
+    assert (await client.get("/console", allow_redirects=False)).headers["Location"] == "/console/login"
+    response = await log_in(client, "sara")
+    assert response.status == 303
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    assert "Path=/console" in cookie
+    first = response.cookies["fristad_staff"].value
+    assert len(first) >= 43  # 256 bits
+    again = await log_in(client, "sara")
+    second = again.cookies["fristad_staff"].value
+    assert second != first
+    sessions = client.app[CONSOLE].sessions
+    assert await sessions.get(first) is None  # the old session ended with the new login
+    assert (await sessions.get(second)) is not None
+
+
+async def test_passwords_are_stored_as_argon2id_hashes(client: Client, redis: Redis) -> None:
+    stored = await redis.hget("fristad:account:sara", "hash")
+    assert stored is not None
+    assert stored.startswith(b"$argon2id$")
+    assert PASSWORD.encode() not in b"".join(await redis.hvals("fristad:account:sara"))
+
+
+async def test_a_wrong_password_is_refused_and_audited(client: Client) -> None:
+    response = await log_in(client, "sara", "wrong password here")
+    assert response.status == 401
+    assert "Fel namn eller lösenord." in await response.text()
+    assert "fristad_staff" not in response.cookies
+    entries = await client.app[CONSOLE].audit.latest()
+    assert {"who": "sara", "action": "login-failed"}.items() <= entries[0].items()
+
+
+async def test_repeated_failures_lock_the_account_even_for_the_right_password(redis: Redis) -> None:
+    guard = LoginGuard(redis)
+    delays = [await guard.failed("sara", "address-hash") for _ in range(LOCK_AFTER_FAILURES)]
+    assert delays[:3] == [0.0, 0.0, 0.0]
+    assert delays[3:6] == [0.5, 1.0, 2.0]  # then twice as long each time
+    assert max(delays) <= 8.0
+    with pytest.raises(Exception, match="too many failed logins"):
+        await guard.check("sara", "another-address")
+
+
+async def test_a_locked_account_cannot_log_in(client: Client, redis: Redis) -> None:
+    for _ in range(LOCK_AFTER_FAILURES):
+        await LoginGuard(redis).failed("sara", "somewhere")
+    response = await log_in(client, "sara")
+    assert response.status == 429
+    assert "fristad_staff" not in response.cookies
+
+
+async def test_sessions_end_when_idle_and_after_their_lifetime(redis: Redis) -> None:
+    accounts = Accounts(redis)
+    account = await accounts.add("sara", PASSWORD, "caseworker", ("support",))
+    idle = Sessions(redis, accounts, idle_seconds=1)
+    session = await idle.start(account)
+    assert await idle.get(session.id) is not None
+    await asyncio.sleep(1.2)
+    assert await idle.get(session.id) is None
+    short = Sessions(redis, accounts, absolute_seconds=1)
+    session = await short.start(account)
+    for _ in range(3):  # used all the time, and still it ends
+        await asyncio.sleep(0.4)
+        alive = await short.get(session.id)
+    assert alive is None
+    # Redis holds only a hash of the id.
+    assert not [k async for k in redis.scan_iter(match=f"*{session.id}*")]
+
+
+async def test_a_post_without_the_csrf_token_or_from_another_site_is_refused(client: Client) -> None:
+    token = await help_seeker_asks_for_a_person(client)
+    await log_in(client, "sara")
+    page = await (await client.get("/console")).text()
+    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", page)
+    assert code is not None
+    action = f"/console/cases/support/{code.group(1)}/claim"
+    assert (await client.post(action, data={}, allow_redirects=False)).status == 403
+    assert (await client.post(action, data={"csrf": "forged"}, allow_redirects=False)).status == 403
+    cross = await client.post(
+        action, data={"csrf": csrf_of(page)}, headers={"Sec-Fetch-Site": "cross-site"}, allow_redirects=False
+    )
+    assert cross.status == 403
+    ok = await client.post(action, data={"csrf": csrf_of(page)}, allow_redirects=False)
+    assert ok.status == 303
+    assert token
+
+
+async def test_a_whole_case_from_question_to_goodbye(client: Client) -> None:
+    token = await help_seeker_asks_for_a_person(client)
+    person = await client.ws_connect("/api/v1/events")
+    await person.send_json({"type": "hello", "token": token})
+    assert (await person.receive_json(timeout=5))["type"] == "ready"
+
+    sara = await staff(client, "sara")
+    queue = await (await sara.get("/console")).text()
+    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
+    csrf = csrf_of(queue)
+    base = f"/console/cases/support/{code}"
+    assert (await sara.post(f"{base}/claim", data={"csrf": csrf}, allow_redirects=False)).status == 303
+    assert (await person.receive_json(timeout=5))["reply"]["text"].startswith("Nu skriver du med en person")
+
+    await client.post("/api/v1/messages", json={"token": token, "text": "Jag är rädd för min man"})
+    case_page = await (await sara.get(base)).text()
+    assert "Jag är rädd för min man" in case_page
+    assert 'lang="sv" dir="ltr"' in case_page
+    assert "Är du på en säker plats just nu?" in case_page  # a ready-made reply in the person's language
+
+    await sara.post(f"{base}/reply", data={"csrf": csrf, "text": "Du gör rätt som skriver. Är du säker nu?"})
+    assert (await person.receive_json(timeout=5))["reply"][
+        "text"
+    ] == "Du gör rätt som skriver. Är du säker nu?"
+
+    omar = await staff(client, "omar")
+    refused = await omar.post(
+        f"{base}/reply", data={"csrf": csrf_of(await (await omar.get("/console")).text()), "text": "x"}
+    )
+    assert refused.status in (404, 409)  # not his case: he cannot even see it
+
+    assert (await sara.post(f"{base}/end", data={"csrf": csrf}, allow_redirects=False)).status == 303
+    goodbye = (await person.receive_json(timeout=5))["reply"]
+    assert goodbye["text"].startswith("Relationsvåldsteamet har avslutat samtalet.")
+    assert (await sara.post(f"{base}/reply", data={"csrf": csrf, "text": "x"})).status == 409
+    actions = [e["action"] for e in reversed(await client.app[CONSOLE].audit.latest()) if e["who"] == "sara"]
+    assert actions == ["login", "claim", "view", "reply", "view", "end"]  # every view, also after a reply
+    for entry in await client.app[CONSOLE].audit.latest():
+        assert "rädd" not in str(entry)
+        assert "säker" not in str(entry)
+    for other in (person, sara, omar):
+        await other.close()
+
+
+async def test_roles_decide_who_sees_which_case(client: Client) -> None:
+    await help_seeker_asks_for_a_person(client)
+    sara, aino, ali = [await staff(client, name) for name in ("sara", "aino", "ali")]
+    queue = await (await sara.get("/console")).text()
+    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
+    await sara.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    # A caseworker of another team sees neither the queue nor the case.
+    assert code not in await (await ali.get("/console")).text()
+    assert (await ali.get(f"/console/cases/support/{code}")).status == 404
+    # A supervisor of the team sees the claimed case; another caseworker does not.
+    assert (await aino.get(f"/console/cases/support/{code}")).status == 200
+    omar = await staff(client, "omar")
+    assert (await omar.get(f"/console/cases/support/{code}")).status == 404
+    for other in (sara, aino, ali, omar):
+        await other.close()
+
+
+async def test_live_case_page_shows_new_messages_and_keeps_the_claim(client: Client) -> None:
+    token = await help_seeker_asks_for_a_person(client)
+    sara = await staff(client, "sara")
+    queue = await (await sara.get("/console")).text()
+    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
+    await sara.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    ws = await sara.ws_connect(f"/console/events?team=support&code={code}")
+    await asyncio.sleep(0.3)
+    await client.post("/api/v1/messages", json={"token": token, "text": "Är du kvar?"})
+    seen = []
+    while "Är du kvar?" not in seen:
+        message = await ws.receive_json(timeout=5)
+        seen.append(message.get("text"))
+    await client.post("/api/v1/exit", json={"token": token})  # quick exit in the middle of the case
+    while (message := await ws.receive(timeout=5)).type == WSMsgType.TEXT:
+        if message.json()["type"] == "ended":
+            break
+    else:
+        pytest.fail("the console was not told the case ended")
+    await ws.close()
+    await sara.close()
+
+
+async def test_staff_pages_can_never_be_framed(client: Client) -> None:
+    for path in ("/console/login", "/"):
+        policy = (await client.get(path)).headers["Content-Security-Policy"]
+        expected = "'none'" if path.startswith("/console") else "https://www.taby.se"
+        assert policy.endswith(f"frame-ancestors {expected}")
+
+
+async def test_audit_keeps_who_and_what_but_no_content(redis: Redis) -> None:
+    audit = AuditLog(redis)
+    await audit.record("sara", "view", "support", "ABCDEFGH")
+    (entry,) = await audit.latest()
+    assert {k: entry[k] for k in ("who", "action", "team", "case")} == {
+        "who": "sara",
+        "action": "view",
+        "team": "support",
+        "case": "ABCDEFGH",
+    }
