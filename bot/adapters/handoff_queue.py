@@ -38,10 +38,17 @@ return 1
 """
 
 _CLAIM = """
--- KEYS: waiting, claimed, case. ARGV: code, owner, lease deadline (ms).
+-- KEYS: waiting, claimed, case, waits. ARGV: code, owner, lease deadline (ms), now (s).
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[3], 'status', 'claimed', 'owner', ARGV[2])
+local asked = tonumber(redis.call('HGET', KEYS[3], 'asked'))
+if asked and redis.call('HEXISTS', KEYS[3], 'waited') == 0 then
+  redis.call('HSET', KEYS[3], 'waited', 1)
+  redis.call('LPUSH', KEYS[4], math.max(0, tonumber(ARGV[4]) - asked))
+  redis.call('LTRIM', KEYS[4], 0, 19)
+  redis.call('EXPIRE', KEYS[4], 604800)
+end
 return 1
 """
 
@@ -105,8 +112,30 @@ class RedisHandoffQueue:
         return bool(await self._run(self._enqueue, case.team, case.code, args))
 
     async def claim(self, team: str, code: str, owner: str) -> bool:
-        """Take a waiting case; False when someone else was first or it has ended."""
-        return bool(await self._run(self._claim, team, code, [code, owner, self._deadline()]))
+        """Take a waiting case; False when someone else was first or it has ended.
+        The first claim of a case records how long it waited (the last 20 per team)."""
+        keys = [*self._keys(team, code), redis_keys.queue_waits(team)]
+        try:
+            claimed = await self._claim(keys=keys, args=[code, owner, self._deadline(), f"{time.time():.3f}"])
+        except RedisError as err:
+            raise StoreError("cannot claim a case") from err
+        return bool(claimed)
+
+    async def typical_wait(self, team: str) -> float | None:
+        """Median seconds the team's recent cases waited before someone took them."""
+        try:
+            raw = cast(list[bytes], await self._redis.lrange(redis_keys.queue_waits(team), 0, -1))
+        except RedisError as err:
+            raise StoreError("cannot read the queue") from err
+        waits = sorted(float(w) for w in raw)
+        return waits[len(waits) // 2] if waits else None
+
+    async def mark_told(self, team: str, code: str) -> bool:
+        """True the first time only: so that one worker tells the person nobody answers."""
+        try:
+            return bool(await self._redis.hsetnx(redis_keys.queue_case(team, code), "told", 1))
+        except RedisError as err:
+            raise StoreError("cannot mark a case") from err
 
     async def renew(self, team: str, code: str, owner: str) -> bool:
         """Keep a claim alive; False when it is no longer this owner's."""
@@ -177,12 +206,16 @@ class RedisHandoffQueue:
     def _deadline(self) -> int:
         return int((time.time() + self.lease_seconds) * 1000)
 
-    async def _run(self, script: object, team: str, code: str, args: Sequence[str | int]) -> int:
-        keys = [
+    @staticmethod
+    def _keys(team: str, code: str) -> list[str]:
+        return [
             redis_keys.queue_waiting(team),
             redis_keys.queue_claimed(team),
             redis_keys.queue_case(team, code),
         ]
+
+    async def _run(self, script: object, team: str, code: str, args: Sequence[str | int]) -> int:
+        keys = self._keys(team, code)
         try:
             return int(await script(keys=keys, args=list(args)))  # type: ignore[operator]
         except RedisError as err:

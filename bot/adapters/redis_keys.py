@@ -63,6 +63,11 @@ def queue_claimed(team: str) -> str:
     return f"{PREFIX}:queue:{{{team}}}:claimed"
 
 
+def queue_waits(team: str) -> str:
+    """List of how long the team's last cases waited to be claimed, in seconds."""
+    return f"{PREFIX}:queue:{{{team}}}:waits"
+
+
 def queue_case(team: str, code: str) -> str:
     """Hash of one case: its conversation key, language, topic, danger, owner. No text."""
     return f"{PREFIX}:queue:{{{team}}}:case:{code}"

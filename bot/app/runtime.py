@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,13 +27,12 @@ from bot.core.casework import Casework
 from bot.core.dialogue import DialogueService
 from bot.core.engine import Engine
 from bot.core.handoff import Handoffs
-from bot.core.teams import Teams
 from bot.core.translator import Translator
 from bot.errors import StoreError
 
 log = logging.getLogger(__name__)
 
-LISTENER_STOP_SECONDS = 5.0
+BACKGROUND_STOP_SECONDS = 5.0
 REDIS_CONNECTIONS = 64  # per worker process
 
 
@@ -82,14 +82,16 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     lease = teams.lease_seconds if teams else 60
     queue = RedisHandoffQueue(redis, settings.conversation_ttl_seconds, lease)
     handoffs = Handoffs(engine, queue, teams, notifier) if teams else None
-    stop_listening = asyncio.Event()
-    listener = asyncio.create_task(notifier.listen(stop_listening), name="notifications")
-    reaper = asyncio.create_task(return_expired_claims(queue, teams, stop_listening), name="claim-reaper")
+    store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
+    dialogue = DialogueService(engine, store, settings.messages_per_minute, handoffs)
+    statistics = Statistics(redis)
+    casework = Casework(dialogue, queue, store, outbox, statistics, teams) if teams else None
+    stop = asyncio.Event()
+    background = (
+        asyncio.create_task(notifier.listen(stop), name="notifications"),
+        asyncio.create_task(watch_queues(queue, casework, stop), name="queue-watcher"),
+    )
     try:
-        store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
-        dialogue = DialogueService(engine, store, settings.messages_per_minute, handoffs)
-        statistics = Statistics(redis)
-        casework = Casework(dialogue, queue, store, outbox, statistics, teams) if teams else None
         yield Runtime(
             redis,
             keys,
@@ -104,9 +106,9 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
             statistics,
         )
     finally:
-        stop_listening.set()
+        stop.set()
         try:
-            await asyncio.wait_for(asyncio.gather(listener, reaper), LISTENER_STOP_SECONDS)
+            await asyncio.wait_for(asyncio.gather(*background), BACKGROUND_STOP_SECONDS)
         except (TimeoutError, RedisError, OSError):
             log.warning("background tasks did not stop in time")
         await redis.aclose()
@@ -114,18 +116,20 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
             await asyncio.to_thread(embedded.stop)
 
 
-async def return_expired_claims(queue: RedisHandoffQueue, teams: Teams | None, stop: asyncio.Event) -> None:
-    """Cases whose console died go back to the queue: checked four times per lease, so
-    a case is back at most 1.25 leases after its last renewal."""
-    if teams is None:
+async def watch_queues(queue: RedisHandoffQueue, casework: Casework | None, stop: asyncio.Event) -> None:
+    """Cases whose console died go back to the queue, and people nobody has answered
+    are told so. Checked four times per lease, so a case is back at most 1.25 leases
+    after its last renewal."""
+    if casework is None:
         return
-    every = teams.lease_seconds / 4
+    teams = casework.teams
     while not stop.is_set():
-        for team in teams.teams:
-            try:
+        try:
+            for team in teams.teams:
                 for code in await queue.return_expired_claims(team):
                     log.info("case %s returned to the queue of %s: its console stopped answering", code, team)
-            except StoreError:
-                log.warning("cannot check expired claims of %s", team)
+            await casework.tell_unanswered(time.time())
+        except StoreError:
+            log.warning("cannot watch the queues just now")
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), every)
+            await asyncio.wait_for(stop.wait(), teams.lease_seconds / 4)

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from bot.core.conversation import Conversation, TranscriptEntry
 from bot.core.dialogue import DialogueService
-from bot.core.handoff import Case
+from bot.core.handoff import NO_ANSWER, Case
 from bot.core.messages import Option, Reply
 from bot.core.teams import Teams
 from bot.errors import CaseNotFound, NotYourCase
@@ -43,6 +43,8 @@ class CaseQueue(Protocol):
     async def release(self, team: str, code: str, owner: str = "") -> bool: ...
     async def remove(self, team: str, code: str, owner: str = "") -> bool: ...
     async def case(self, team: str, code: str) -> Case | None: ...
+    async def waiting(self, team: str) -> list[Case]: ...
+    async def mark_told(self, team: str, code: str) -> bool: ...
 
 
 class CaseRecords(Protocol):
@@ -147,6 +149,23 @@ class Casework:
 
     async def renew(self, team: str, code: str, owner: str) -> bool:
         return await self.queue.renew(team, code, owner)
+
+    async def tell_unanswered(self, now: float) -> int:
+        """Tell each person who has waited longer than the teams' limit, once, that
+        nobody has answered yet, with the lines that answer day and night; they keep
+        their place and may leave. Any worker may run this: one tells each person."""
+        told = 0
+        for team in self.teams.teams:
+            for case in await self.queue.waiting(team):
+                if now - case.asked_at < self.teams.no_answer_seconds:
+                    continue
+                if not await self.queue.mark_told(team, case.code):
+                    continue
+                conversation = await self.dialogue.store.load(case.conversation_key)
+                if conversation is not None and conversation.status == "waiting":
+                    await self._tell(conversation, NO_ANSWER, {}, None)
+                    told += 1
+        return told
 
     async def _own(self, team: str, code: str, owner: str) -> Case:
         case = await self.queue.case(team, code)

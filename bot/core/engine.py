@@ -158,8 +158,8 @@ class CompiledFlow:
     def languages(self) -> tuple[str, ...]:
         return self._translator.languages
 
-    def text(self, language: str, message_id: str, extra: Mapping[str, str] | None = None) -> str:
-        args = {**self.flow.variables, **extra} if extra else self.flow.variables
+    def text(self, language: str, message_id: str, extra: Mapping[str, str | int] | None = None) -> str:
+        args: Mapping[str, str | int] = {**self.flow.variables, **extra} if extra else self.flow.variables
         return self._translator.format(language, message_id, args)
 
     def say_state(self, state: str, language: str, municipality: str | None) -> _Said:
@@ -175,7 +175,7 @@ class CompiledFlow:
         return self._language_menu(language)
 
     def say_message(
-        self, state: str, language: str, message_id: str, variables: Mapping[str, str]
+        self, state: str, language: str, message_id: str, variables: Mapping[str, str | int]
     ) -> tuple[Reply, ...]:
         """One bubble with the state's options, for what the dialogue adds to a turn."""
         options = self._options(self.flow.states[state], language)

@@ -15,8 +15,10 @@ from bot.core.messages import Reply
 from bot.core.teams import Team, Teams
 
 POSITION = "handoff-position"
+ESTIMATE = "handoff-estimate"
 CLOSED = "handoff-closed"
-HANDOFF_MESSAGES = (POSITION, CLOSED)
+NO_ANSWER = "handoff-no-answer"
+HANDOFF_MESSAGES = (POSITION, ESTIMATE, CLOSED, NO_ANSWER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class HandoffQueue(Protocol):
     async def remove(self, team: str, code: str, owner: str = "") -> bool: ...
 
     async def position(self, team: str, code: str) -> int | None: ...
+
+    async def typical_wait(self, team: str) -> float | None: ...
 
 
 def case_code(conversation_key: str) -> str:
@@ -124,6 +128,13 @@ class Handoffs:
                 conversation.state, conversation.language, CLOSED, {"team": team.name}
             )
         position = await self.queue.position(team_id, case_code(conversation.key)) or 1
-        return compiled.say_message(
-            conversation.state, conversation.language, POSITION, {"position": str(position)}
+        said = compiled.say_message(
+            conversation.state, conversation.language, POSITION, {"position": position}
         )
+        typical = await self.queue.typical_wait(team_id)
+        if typical is not None:
+            minutes = max(1, round(typical / 60))
+            said += compiled.say_message(
+                conversation.state, conversation.language, ESTIMATE, {"minutes": minutes}
+            )
+        return said

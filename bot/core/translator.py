@@ -124,11 +124,12 @@ class Translator:
                 return base
         return REFERENCE_LANGUAGE
 
-    def format(self, language: str, message_id: str, args: Mapping[str, str] | None = None) -> str:
+    def format(self, language: str, message_id: str, args: Mapping[str, str | int] | None = None) -> str:
+        """The message in the language; numbers given as int get the language's plural forms."""
         frozen = tuple(sorted(args.items())) if args else ()
         return self._format_cached(language, message_id, frozen)
 
-    def _format(self, language: str, message_id: str, args: tuple[tuple[str, str], ...]) -> str:
+    def _format(self, language: str, message_id: str, args: tuple[tuple[str, str | int], ...]) -> str:
         for lang in (language, *FALLBACK_LANGUAGES):
             catalogue = self._catalogues.get(lang)
             if catalogue is None or not catalogue.bundle.has_message(message_id):

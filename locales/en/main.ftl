@@ -265,3 +265,8 @@ handoff-ended = { $team } has ended the conversation. Thank you for writing. You
 handoff-released = You are in the queue again, in the same place. Someone else will answer you soon.
 handoff-transferred = Your conversation has been moved to { $team }. You are in their queue.
 option-end-conversation = End the conversation
+handoff-estimate = It usually takes about { $minutes } minutes before someone answers.
+handoff-no-answer =
+    Nobody has been able to answer you yet. We are sorry it is taking time. You can keep waiting or leave the queue.
+
+    Kvinnofridslinjen answers day and night, also relatives: { $kvinnofridslinjen }. If you are in danger: call { $emergency }.

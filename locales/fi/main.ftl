@@ -265,3 +265,12 @@ handoff-ended = { $team } on lopettanut keskustelun. Kiitos, että kirjoitit. Vo
 handoff-released = Olet taas jonossa samalla sijalla kuin ennen. Joku toinen vastaa sinulle pian.
 handoff-transferred = Keskustelusi on siirretty toiselle tiimille: { $team }. Olet nyt tiimin jonossa.
 option-end-conversation = Lopeta keskustelu
+handoff-estimate =
+    { $minutes ->
+        [one] Yleensä kestää noin { $minutes } minuutin, ennen kuin joku vastaa.
+       *[other] Yleensä kestää noin { $minutes } minuuttia, ennen kuin joku vastaa.
+    }
+handoff-no-answer =
+    Kukaan ei ole vielä voinut vastata sinulle. Anteeksi, että joudut odottamaan. Voit jäädä jonoon tai poistua jonosta.
+
+    Kvinnofridslinjen (valtakunnallinen auttava puhelin naisille) vastaa ympäri vuorokauden, myös läheisille: { $kvinnofridslinjen }. Jos olet vaarassa, soita numeroon { $emergency }.

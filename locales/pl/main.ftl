@@ -265,3 +265,12 @@ handoff-ended = Zespół { $team } zakończył rozmowę. Dziękujemy za kontakt.
 handoff-released = Znowu czekasz w kolejce, na tym samym miejscu co wcześniej. Wkrótce odpowie Ci ktoś inny.
 handoff-transferred = Twoja rozmowa została przekazana do zespołu { $team }. Czekasz teraz w kolejce tego zespołu.
 option-end-conversation = Zakończ rozmowę
+handoff-estimate =
+    Zwykle trzeba poczekać około { $minutes ->
+        [one] { $minutes } minuty
+       *[other] { $minutes } minut
+    }, zanim ktoś odpowie.
+handoff-no-answer =
+    Nikt nie mógł Ci jeszcze odpowiedzieć. Przepraszamy, że to tak długo trwa. Możesz zostać w kolejce albo z niej wyjść.
+
+    Telefon zaufania Kvinnofridslinjen działa całą dobę. Mogą tam dzwonić także bliscy: { $kvinnofridslinjen }. Jeśli jesteś w niebezpieczeństwie: zadzwoń pod numer { $emergency }.

@@ -266,3 +266,8 @@ handoff-ended = { $team } har avslutat samtalet. Tack för att du skrev. Du kan 
 handoff-released = Du står i kön igen, på samma plats. Någon annan svarar dig snart.
 handoff-transferred = Ditt samtal har flyttats till { $team }. Du står i deras kö.
 option-end-conversation = Avsluta samtalet
+handoff-estimate = Det brukar ta ungefär { $minutes } minuter innan någon svarar.
+handoff-no-answer =
+    Ingen har kunnat svara dig ännu. Förlåt att det dröjer. Du kan vänta kvar eller lämna kön.
+
+    Kvinnofridslinjen svarar dygnet runt, också anhöriga: { $kvinnofridslinjen }. Om du är i fara: ring { $emergency }.

@@ -179,3 +179,17 @@ async def test_forget_in_the_middle_of_a_case_ends_it(world: World, redis: Redis
     assert not [k async for k in redis.scan_iter(match=f"*{KEY}*")]
     with pytest.raises(CaseNotFound):
         await world.casework.note("support", CODE, "sara", "x")
+
+
+async def test_a_person_nobody_answers_is_told_once_with_the_lines_open_day_and_night(world: World) -> None:
+    case = await world.queue.case("support", CODE)
+    assert case is not None
+    assert await world.casework.tell_unanswered(case.asked_at + 60) == 0  # not yet
+    later = case.asked_at + world.casework.teams.no_answer_seconds + 1
+    assert await world.casework.tell_unanswered(later) == 1
+    assert await world.casework.tell_unanswered(later + 600) == 0  # once
+    (_, told) = (await world.outbox.after(KEY, "0"))[-1]
+    assert told.text.startswith("Ingen har kunnat svara dig ännu.")
+    assert "020-50 50 50" in told.text
+    assert [o.id for o in told.options] == ["back"]  # keep waiting, or leave the queue
+    assert [c.code for c in await world.queue.waiting("support")] == [CODE]

@@ -4,6 +4,7 @@ of the queue on leaving or forgetting."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from bot.adapters.handoff_queue import RedisHandoffQueue
 from bot.adapters.notifier import Notifier
 from bot.core.dialogue import DialogueService
 from bot.core.engine import Engine
-from bot.core.handoff import Handoffs, case_code
+from bot.core.handoff import Case, Handoffs, case_code
 from bot.core.messages import Incoming
 from bot.core.teams import parse_teams
 from bot.core.translator import Translator
@@ -186,3 +187,29 @@ def test_wrong_team_settings_are_reported(
     teams, problems = parse_teams(data, "teams.yaml", shipped_content.flows)
     assert teams is None
     assert any(reason in str(p) for p in problems), problems
+
+
+async def test_the_typical_wait_of_recent_cases_is_told_as_an_estimate(
+    shipped_content: Content, store: RedisConversationStore, queue: RedisHandoffQueue, redis: Redis
+) -> None:
+    dialogue = service_at(MONDAY_TEN, shipped_content, store, queue, redis)
+    first = await ask_for_a_person(dialogue, "first")
+    assert len(first) == 2  # no history yet: no estimate, rather than a made-up one
+    for number, waited in enumerate((300, 420, 900)):  # earlier cases waited 5, 7 and 15 minutes
+        code = f"OLD{number}"
+        await queue.enqueue(
+            Case(code, "support", f"c{number}", "sv", "", False, time.time() - waited, "waiting")
+        )
+        await queue.claim("support", code, "sara")
+    said = await ask_for_a_person(dialogue, "second")
+    assert said[-2:] == ["Du är nummer 2 i kön.", "Det brukar ta ungefär 7 minuter innan någon svarar."]
+
+
+@pytest.mark.parametrize(
+    ("language", "minutes", "expected"), [("ar", 2, "دقيقتين"), ("uk", 3, "3 хвилини"), ("uk", 5, "5 хвилин")]
+)
+def test_the_estimate_uses_each_languages_plural_forms(
+    language: str, minutes: int, expected: str, shipped_content: Content
+) -> None:
+    text = Translator(shipped_content.catalogues).format(language, "handoff-estimate", {"minutes": minutes})
+    assert expected in text.replace("\u2068", "").replace("\u2069", "")

@@ -104,9 +104,9 @@ _TEXTS = {
 
 
 _HANDOFF_TEXTS = {
-    "sv": "Du är nummer { $position } i kön.|Ingen från { $team } är här. Ring { $emergency }.",
-    "en": "You are number { $position } in the queue.|Nobody from { $team } is here. Call { $emergency }.",
-    "ar": "رقمك في الانتظار { $position }.|لا أحد من { $team } هنا. اتصل بـ { $emergency }.",
+    "sv": "Nummer { $position }.|Cirka { $minutes } min.|Ingen från { $team } är här. Ring { $emergency }.|Ingen svarar. Ring { $emergency }.",
+    "en": "Number { $position }.|About { $minutes } min.|Nobody from { $team } is here. Call { $emergency }.|No answer. Call { $emergency }.",
+    "ar": "رقم { $position }.|{ $minutes } دقيقة.|لا أحد من { $team } هنا. اتصل بـ { $emergency }.|لا أحد يرد. اتصل بـ { $emergency }.",
 }
 
 
