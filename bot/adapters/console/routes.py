@@ -244,6 +244,8 @@ async def events(request: web.Request) -> web.WebSocketResponse:
             await follow_queue(console, session, ws)
     except StoreError:
         log.warning("console events: the store failed")
+    except ConnectionResetError:
+        pass  # the page went away while it was being told something: nothing to do
     finally:
         await ws.close(code=WSCloseCode.GOING_AWAY)
     return ws

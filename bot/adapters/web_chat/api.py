@@ -146,9 +146,15 @@ async def events(request: web.Request) -> web.WebSocketResponse:
         return ws
     await ws.send_json({"type": "ready"})
 
-    async def deliver() -> None:
+    async def deliver() -> bool:
+        """True when the conversation ended; False when the page went away (it asks
+        again from its last reply id when it comes back)."""
         async for reply_id, reply in chat.outbox.follow(key, after):
-            await ws.send_json({"type": "reply", "id": reply_id, "reply": asdict(reply)})
+            try:
+                await ws.send_json({"type": "reply", "id": reply_id, "reply": asdict(reply)})
+            except ConnectionResetError:
+                return False
+        return True
 
     async def until_closed() -> None:
         async for _ in ws:
@@ -159,10 +165,10 @@ async def events(request: web.Request) -> web.WebSocketResponse:
     try:
         await asyncio.wait([delivering, listening], return_when=asyncio.FIRST_COMPLETED)
         if delivering.done() and not delivering.cancelled():
-            if delivering.exception() is None:
-                code = CLOSE_ENDED  # the conversation ended while connected
-            else:
+            if delivering.exception() is not None:
                 log.error("web chat: delivering replies failed: %s", type(delivering.exception()).__name__)
+            elif delivering.result():
+                code = CLOSE_ENDED  # the conversation ended while connected
     finally:
         for task in (delivering, listening):
             task.cancel()
