@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from bot.core.conversation import Conversation
+from bot.core.conversation import Conversation, TranscriptEntry
 from bot.core.engine import Engine
 from bot.core.handoff import Handoffs
 from bot.core.messages import Incoming, Reply
@@ -79,6 +79,9 @@ class DialogueService:
             news: tuple[Reply, ...] = ()
             if self.handoffs is not None:
                 step, news = await self.handoffs.settle(stored, step, self.clock())
+                step = replace(
+                    step, transcript=(*step.transcript, *(TranscriptEntry("bot", r.text) for r in news))
+                )
             if step.forget:
                 await self.store.forget(key)
                 if self.handoffs is not None:

@@ -213,6 +213,21 @@ async def test_a_whole_case_from_question_to_goodbye(client: Client) -> None:
         await other.close()
 
 
+async def test_the_console_shows_an_arabic_conversation_right_to_left(client: Client) -> None:
+    started = await (await client.post("/api/v1/conversations", json={"language": "ar"})).json()
+    await client.post("/api/v1/messages", json={"token": started["token"], "choice": "global:person"})
+    await client.post("/api/v1/messages", json={"token": started["token"], "text": "مرحبا، أحتاج مساعدة"})
+    sara = await staff(client, "sara")
+    queue = await (await sara.get("/console")).text()
+    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
+    await sara.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    page = await (await sara.get(f"/console/cases/support/{code}")).text()
+    assert 'class="said user" lang="ar" dir="rtl"' in page
+    assert "مرحبا، أحتاج مساعدة" in page
+    assert 'id="reply-text" name="text" rows="4" lang="ar" dir="rtl"' in page
+    await sara.close()
+
+
 async def test_roles_decide_who_sees_which_case(client: Client) -> None:
     await help_seeker_asks_for_a_person(client)
     sara, aino, ali = [await staff(client, name) for name in ("sara", "aino", "ali")]

@@ -10,10 +10,10 @@ from aiohttp import web
 Hook = Callable[[web.Request, web.StreamResponse], Awaitable[None]]
 
 
-def content_security_policy(frame_ancestors: str) -> str:
+def content_security_policy(frame_ancestors: str, form_action: str = "'none'") -> str:
     return (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        "connect-src 'self'; base-uri 'none'; form-action 'none'; "
+        f"connect-src 'self'; base-uri 'none'; form-action {form_action}; "
         f"frame-ancestors {frame_ancestors}"
     )
 
@@ -21,7 +21,7 @@ def content_security_policy(frame_ancestors: str) -> str:
 def add_security_headers(frame_ancestors: str) -> Hook:
     """The chat may be framed by the sites the deployment names; staff pages never."""
     chat_policy = content_security_policy(frame_ancestors)
-    staff_policy = content_security_policy("'none'")
+    staff_policy = content_security_policy("'none'", form_action="'self'")  # staff pages post forms
 
     async def hook(request: web.Request, response: web.StreamResponse) -> None:
         headers = response.headers
