@@ -116,20 +116,24 @@ class Casework:
             )
             await self._publish(conversation, said)
 
-    async def release(self, team: str, code: str, owner: str) -> None:
-        case = await self._own(team, code, owner)
+    async def release(self, team: str, code: str, owner: str, supervisor: bool = False) -> None:
+        """Back to the queue in its old place; a supervisor may do it with anyone's case
+        (to reassign it)."""
+        case = await self._own(team, code, owner, supervisor)
         conversation = await self._set(case, lambda c: replace(c, status="waiting"))
-        await self.queue.release(team, code, owner)
+        await self.queue.release(team, code, "" if supervisor else owner)
         if conversation is not None:
             await self._tell(conversation, RELEASED, {}, None)
 
-    async def transfer(self, team: str, code: str, owner: str, to_team: str) -> None:
+    async def transfer(
+        self, team: str, code: str, owner: str, to_team: str, supervisor: bool = False
+    ) -> None:
         if to_team not in self.teams.teams or to_team == team:
             raise CaseNotFound(f"there is no other team called {to_team!r}")
-        case = await self._own(team, code, owner)
+        case = await self._own(team, code, owner, supervisor)
         moved = replace(case, team=to_team, status="waiting", owner=None)
         await self.queue.enqueue(moved)  # in the new queue before it leaves the old one
-        await self.queue.remove(team, code, owner)
+        await self.queue.remove(team, code, "" if supervisor else owner)
         conversation = await self._set(case, lambda c: replace(c, status="waiting", team=to_team))
         if conversation is None:
             await self.queue.remove(to_team, code)
@@ -167,11 +171,11 @@ class Casework:
                     told += 1
         return told
 
-    async def _own(self, team: str, code: str, owner: str) -> Case:
+    async def _own(self, team: str, code: str, owner: str, supervisor: bool = False) -> Case:
         case = await self.queue.case(team, code)
         if case is None:
             raise CaseNotFound("the case has ended")
-        if case.owner != owner or case.status != "claimed":
+        if case.status != "claimed" or (case.owner != owner and not supervisor):
             raise NotYourCase("the case is not yours")
         return case
 

@@ -241,6 +241,16 @@ async def test_roles_decide_who_sees_which_case(client: Client) -> None:
     assert (await aino.get(f"/console/cases/support/{code}")).status == 200
     omar = await staff(client, "omar")
     assert (await omar.get(f"/console/cases/support/{code}")).status == 404
+    # Only the supervisor may give someone else's case back, to reassign it.
+    omar_csrf = csrf_of(await (await omar.get("/console")).text())
+    assert (await omar.post(f"/console/cases/support/{code}/release", data={"csrf": omar_csrf})).status == 409
+    aino_page = await (await aino.get(f"/console/cases/support/{code}")).text()
+    assert "Som arbetsledare kan du fördela om det." in aino_page
+    released = await aino.post(
+        f"/console/cases/support/{code}/release", data={"csrf": csrf_of(aino_page)}, allow_redirects=False
+    )
+    assert released.status == 303
+    assert f"/console/cases/support/{code}/claim" in await (await omar.get("/console")).text()
     for other in (sara, aino, ali, omar):
         await other.close()
 

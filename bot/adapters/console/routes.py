@@ -180,6 +180,7 @@ async def case_page(request: web.Request) -> web.Response:
         "case.html",
         case=case_row(case, time.time()),
         mine=case.owner == session.account.name,
+        supervising=session.account.role in ("supervisor", "admin") and case.status == "claimed",
         direction=translator.direction(case.language),
         language_name=translator.format(case.language, "language-name"),
         transcript=records,
@@ -199,6 +200,7 @@ async def case_action(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     text = str(form.get("text", "")).strip()
     me, casework = session.account.name, console.casework
+    supervisor = session.account.role in ("supervisor", "admin")  # may reassign others' cases
     try:
         if action == "claim":
             await casework.claim(team, code, me)
@@ -209,9 +211,9 @@ async def case_action(request: web.Request) -> web.StreamResponse:
         elif action == "end":
             await casework.end(team, code, me)
         elif action == "release":
-            await casework.release(team, code, me)
+            await casework.release(team, code, me, supervisor)
         elif action == "transfer":
-            await casework.transfer(team, code, me, str(form.get("to", "")))
+            await casework.transfer(team, code, me, str(form.get("to", "")), supervisor)
         elif action == "outcome":
             await casework.record_outcome(team, code, me, str(form.get("outcome", "")))
     except CaseError as err:
