@@ -158,46 +158,66 @@ class Sessions:
             raise StoreError("cannot end the session") from err
 
 
+# Count a login attempt before its password is checked, so that attempts made at the
+# same moment cannot slip past the limit; refuse when the account or the address is over
+# it. KEYS: the account's and the address's counters. ARGV: limit, window in seconds.
+_ATTEMPT = """
+for i = 1, 2 do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[1]) then return -1 end
+end
+local worst = 0
+for i = 1, 2 do
+  local n = redis.call('INCR', KEYS[i])
+  if n == 1 then redis.call('EXPIRE', KEYS[i], ARGV[2]) end
+  if n > worst then worst = n end
+end
+return worst
+"""
+
+
 class LoginGuard:
-    """Counts failed logins per account and per address (a hash), slows them down, and
-    locks after too many (SAFETY rule 14)."""
+    """Counts login attempts per account and per address (a hash), slows down failures
+    and locks after too many within an hour (SAFETY rule 14)."""
 
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
+        self._attempt = redis.register_script(_ATTEMPT)
 
-    async def check(self, name: str, address: str) -> None:
-        failures = await self._counts(name, address)
-        if max(failures) >= LOCK_AFTER_FAILURES:
+    async def attempt(self, name: str, address: str) -> int:
+        """Count this attempt (the how-manieth it is); AccountLocked when over the limit."""
+        try:
+            number = int(
+                await self._attempt(
+                    keys=self._keys(name, address), args=[LOCK_AFTER_FAILURES, FAILURE_WINDOW_SECONDS]
+                )
+            )
+        except RedisError as err:
+            raise StoreError("cannot count a login attempt") from err
+        if number < 0:
             raise AccountLocked("too many failed logins; try again later")
+        return number
 
-    async def failed(self, name: str, address: str) -> float:
-        """Count a failure; returns how long to wait before answering it."""
-        keys = [redis_keys.login_failures("account", name), redis_keys.login_failures("address", address)]
+    @staticmethod
+    def delay(attempt: int) -> float:
+        """How long to wait before answering a failed attempt: doubling after the first few."""
+        return (
+            0.0 if attempt <= FREE_FAILURES else min(MAX_DELAY_SECONDS, 0.25 * 2 ** (attempt - FREE_FAILURES))
+        )
+
+    async def succeeded(self, name: str, address: str) -> None:
+        """The attempt was right: it does not count against the account or the address."""
+        account, place = self._keys(name, address)
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
-                for key in keys:
-                    pipe.incr(key)
-                    pipe.expire(key, FAILURE_WINDOW_SECONDS, nx=True)
-                results = await pipe.execute()
-        except RedisError as err:
-            raise StoreError("cannot count a failed login") from err
-        worst = max(int(results[0]), int(results[2]))
-        return 0.0 if worst <= FREE_FAILURES else min(MAX_DELAY_SECONDS, 0.25 * 2 ** (worst - FREE_FAILURES))
-
-    async def succeeded(self, name: str) -> None:
-        try:
-            await self._redis.delete(redis_keys.login_failures("account", name))
+                pipe.delete(account)
+                pipe.decr(place)
+                await pipe.execute()
         except RedisError as err:
             raise StoreError("cannot reset failed logins") from err
 
-    async def _counts(self, name: str, address: str) -> tuple[int, int]:
-        try:
-            values = await self._redis.mget(
-                redis_keys.login_failures("account", name), redis_keys.login_failures("address", address)
-            )
-        except RedisError as err:
-            raise StoreError("cannot read failed logins") from err
-        return int(values[0] or 0), int(values[1] or 0)
+    @staticmethod
+    def _keys(name: str, address: str) -> list[str]:
+        return [redis_keys.login_failures("account", name), redis_keys.login_failures("address", address)]
 
 
 def _hashed(session_id: str) -> str:

@@ -28,6 +28,7 @@ DANGER_BAND, NORMAL_BAND = 0, 1
 
 _ENQUEUE = """
 -- KEYS: waiting, claimed, case. ARGV: code, score, ttl, then field/value pairs.
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('EXPIRE', KEYS[3], ARGV[3]) end
 if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
 local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if old and tonumber(old) <= tonumber(ARGV[2]) then return 0 end
@@ -38,10 +39,11 @@ return 1
 """
 
 _CLAIM = """
--- KEYS: waiting, claimed, case, waits. ARGV: code, owner, lease deadline (ms), now (s).
+-- KEYS: waiting, claimed, case, waits. ARGV: code, owner, lease deadline (ms), now (s), ttl.
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[3], 'status', 'claimed', 'owner', ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[5])
 local asked = tonumber(redis.call('HGET', KEYS[3], 'asked'))
 if asked and redis.call('HEXISTS', KEYS[3], 'waited') == 0 then
   redis.call('HSET', KEYS[3], 'waited', 1)
@@ -53,16 +55,22 @@ return 1
 """
 
 _RENEW = """
--- KEYS: claimed, case. ARGV: code, owner, lease deadline (ms).
+-- KEYS: claimed, case. ARGV: code, owner, lease deadline (ms), ttl.
 if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[2] then return 0 end
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
 return 1
 """
 
 _RELEASE = """
--- KEYS: waiting, claimed, case. ARGV: code, owner ('' = whoever).
+-- KEYS: waiting, claimed, case. ARGV: code, owner ('' = whoever), only if the lease
+-- ran out by this time in ms ('' = now or not).
 if ARGV[2] ~= '' and redis.call('HGET', KEYS[3], 'owner') ~= ARGV[2] then return 0 end
+if ARGV[3] ~= '' then
+  local deadline = redis.call('ZSCORE', KEYS[2], ARGV[1])
+  if not deadline or tonumber(deadline) > tonumber(ARGV[3]) then return 0 end
+end
 if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
 local score = redis.call('HGET', KEYS[3], 'score')
 if not score then return 0 end
@@ -70,6 +78,12 @@ redis.call('ZADD', KEYS[1], score, ARGV[1])
 redis.call('HSET', KEYS[3], 'status', 'waiting')
 redis.call('HDEL', KEYS[3], 'owner')
 return 1
+"""
+
+_MARK_TOLD = """
+-- KEYS: case.
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HSETNX', KEYS[1], 'told', 1)
 """
 
 _REMOVE = """
@@ -93,6 +107,7 @@ class RedisHandoffQueue:
         self._renew = redis.register_script(_RENEW)
         self._release = redis.register_script(_RELEASE)
         self._remove = redis.register_script(_REMOVE)
+        self._mark_told = redis.register_script(_MARK_TOLD)
 
     async def enqueue(self, case: Case) -> bool:
         """Put a case in its team's queue, or move it up when it has become danger.
@@ -116,7 +131,9 @@ class RedisHandoffQueue:
         The first claim of a case records how long it waited (the last 20 per team)."""
         keys = [*self._keys(team, code), redis_keys.queue_waits(team)]
         try:
-            claimed = await self._claim(keys=keys, args=[code, owner, self._deadline(), f"{time.time():.3f}"])
+            claimed = await self._claim(
+                keys=keys, args=[code, owner, self._deadline(), f"{time.time():.3f}", self._ttl_seconds]
+            )
         except RedisError as err:
             raise StoreError("cannot claim a case") from err
         return bool(claimed)
@@ -131,9 +148,10 @@ class RedisHandoffQueue:
         return waits[len(waits) // 2] if waits else None
 
     async def mark_told(self, team: str, code: str) -> bool:
-        """True the first time only: so that one worker tells the person nobody answers."""
+        """True the first time only: so that one worker tells the person nobody answers.
+        (A script: a case that has just ended must not be brought back as a bare key.)"""
         try:
-            return bool(await self._redis.hsetnx(redis_keys.queue_case(team, code), "told", 1))
+            return bool(await self._mark_told(keys=[redis_keys.queue_case(team, code)]))
         except RedisError as err:
             raise StoreError("cannot mark a case") from err
 
@@ -141,13 +159,13 @@ class RedisHandoffQueue:
         """Keep a claim alive; False when it is no longer this owner's."""
         keys = [redis_keys.queue_claimed(team), redis_keys.queue_case(team, code)]
         try:
-            return bool(await self._renew(keys=keys, args=[code, owner, self._deadline()]))
+            return bool(await self._renew(keys=keys, args=[code, owner, self._deadline(), self._ttl_seconds]))
         except RedisError as err:
             raise StoreError("cannot renew a claim") from err
 
     async def release(self, team: str, code: str, owner: str = "") -> bool:
         """Give a claimed case back to the queue, in its old place."""
-        return bool(await self._run(self._release, team, code, [code, owner]))
+        return bool(await self._run(self._release, team, code, [code, owner, ""]))
 
     async def remove(self, team: str, code: str, owner: str = "") -> bool:
         """Take a case out for good (ended, left the queue, forgotten)."""
@@ -166,7 +184,8 @@ class RedisHandoffQueue:
         returned = []
         for raw in expired:
             code = raw.decode()
-            if await self.release(team, code):
+            # Only if still expired: its console may have renewed it a moment ago.
+            if await self._run(self._release, team, code, [code, "", now]):
                 returned.append(code)
         return returned
 

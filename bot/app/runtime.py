@@ -89,7 +89,7 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     stop = asyncio.Event()
     background = (
         asyncio.create_task(notifier.listen(stop), name="notifications"),
-        asyncio.create_task(watch_queues(queue, casework, stop), name="queue-watcher"),
+        asyncio.create_task(watch_queues(casework, stop), name="queue-watcher"),
     )
     try:
         yield Runtime(
@@ -116,7 +116,7 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
             await asyncio.to_thread(embedded.stop)
 
 
-async def watch_queues(queue: RedisHandoffQueue, casework: Casework | None, stop: asyncio.Event) -> None:
+async def watch_queues(casework: Casework | None, stop: asyncio.Event) -> None:
     """Cases whose console died go back to the queue, and people nobody has answered
     are told so. Checked four times per lease, so a case is back at most 1.25 leases
     after its last renewal."""
@@ -126,7 +126,7 @@ async def watch_queues(queue: RedisHandoffQueue, casework: Casework | None, stop
     while not stop.is_set():
         try:
             for team in teams.teams:
-                for code in await queue.return_expired_claims(team):
+                for code in await casework.return_expired(team):
                     log.info("case %s returned to the queue of %s: its console stopped answering", code, team)
             await casework.tell_unanswered(time.time())
         except StoreError:

@@ -45,6 +45,7 @@ class CaseQueue(Protocol):
     async def case(self, team: str, code: str) -> Case | None: ...
     async def waiting(self, team: str) -> list[Case]: ...
     async def mark_told(self, team: str, code: str) -> bool: ...
+    async def return_expired_claims(self, team: str) -> list[str]: ...
 
 
 class CaseRecords(Protocol):
@@ -84,8 +85,8 @@ class Casework:
             raise CaseNotFound("the case has ended")
         if not await self.queue.claim(team, code, owner):
             raise NotYourCase("another caseworker took the case first")
-        conversation = await self._set(case, lambda c: replace(c, status="talking"))
-        if conversation is None:
+        conversation = await self._move(case, "waiting", lambda c: replace(c, status="talking"))
+        if conversation is None:  # the person left at that very moment
             await self.queue.remove(team, code)
             raise CaseNotFound("the person has left")
         await self._tell(
@@ -108,7 +109,9 @@ class Casework:
     async def end(self, team: str, code: str, owner: str) -> None:
         case = await self._own(team, code, owner)
         menu = self._menu_state(case)
-        conversation = await self._set(case, lambda c: replace(c, status="bot", team=None, state=menu))
+        conversation = await self._move(
+            case, "talking", lambda c: replace(c, status="bot", team=None, state=menu)
+        )
         await self.queue.remove(team, code, owner)
         if conversation is not None:
             said = self.compiled.say_message(
@@ -120,10 +123,8 @@ class Casework:
         """Back to the queue in its old place; a supervisor may do it with anyone's case
         (to reassign it)."""
         case = await self._own(team, code, owner, supervisor)
-        conversation = await self._set(case, lambda c: replace(c, status="waiting"))
         await self.queue.release(team, code, "" if supervisor else owner)
-        if conversation is not None:
-            await self._tell(conversation, RELEASED, {}, None)
+        await self._back_in_line(case)
 
     async def transfer(
         self, team: str, code: str, owner: str, to_team: str, supervisor: bool = False
@@ -134,7 +135,7 @@ class Casework:
         moved = replace(case, team=to_team, status="waiting", owner=None)
         await self.queue.enqueue(moved)  # in the new queue before it leaves the old one
         await self.queue.remove(team, code, "" if supervisor else owner)
-        conversation = await self._set(case, lambda c: replace(c, status="waiting", team=to_team))
+        conversation = await self._move(case, "talking", lambda c: replace(c, status="waiting", team=to_team))
         if conversation is None:
             await self.queue.remove(to_team, code)
             raise CaseNotFound("the person has left")
@@ -179,8 +180,33 @@ class Casework:
             raise NotYourCase("the case is not yours")
         return case
 
-    async def _set(self, case: Case, change: Callable[[Conversation], Conversation]) -> Conversation | None:
-        return await self.dialogue.update(case.conversation_key, change)
+    async def return_expired(self, team: str) -> list[str]:
+        """Cases whose console stopped renewing go back to the queue, and their person,
+        who was talking, is waiting again and told so."""
+        returned = await self.queue.return_expired_claims(team)
+        for code in returned:
+            case = await self.queue.case(team, code)
+            if case is not None:
+                await self._back_in_line(case)
+        return returned
+
+    async def _back_in_line(self, case: Case) -> None:
+        conversation = await self._move(case, "talking", lambda c: replace(c, status="waiting"))
+        if conversation is not None:
+            await self._tell(conversation, RELEASED, {}, None)
+
+    async def _move(
+        self, case: Case, status: str, change: Callable[[Conversation], Conversation]
+    ) -> Conversation | None:
+        """Change the case's conversation only while it is still `status` with this team:
+        the person may have left, or moved on, at the same moment."""
+
+        def guarded(conversation: Conversation) -> Conversation | None:
+            if conversation.status != status or conversation.team != case.team:
+                return None
+            return change(conversation)
+
+        return await self.dialogue.update(case.conversation_key, guarded)
 
     def _menu_state(self, case: Case) -> str:
         """Where the conversation goes on after a caseworker: where "leave" leads."""

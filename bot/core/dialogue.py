@@ -69,7 +69,10 @@ class DialogueService:
                 if self.turns_per_minute is not None and turns > self.turns_per_minute:
                     return self._over_the_limit(stored, incoming)
             if stored is None and existed:
-                # Forgotten while this turn ran: never bring the conversation back.
+                # Forgotten while this turn ran: never bring the conversation (or a case
+                # this turn queued) back.
+                if self.handoffs is not None:
+                    await self.handoffs.withdraw(key)
                 return TurnResult((), ended=True)
             if stored is None and not may_start:
                 raise ConversationNotFound("no such conversation")
@@ -100,23 +103,25 @@ class DialogueService:
             raise TooManyTurns(f"more than {self.turns_per_minute} turns this minute")
         return TurnResult(self.engine.step(stored, incoming).replies)
 
-    async def update(self, key: str, change: Callable[[Conversation], Conversation]) -> Conversation | None:
+    async def update(
+        self, key: str, change: Callable[[Conversation], Conversation | None]
+    ) -> Conversation | None:
         """Change a stored conversation from outside a turn (a caseworker's action), with
-        the same compare-and-set as a turn; None when it no longer exists."""
+        the same compare-and-set as a turn; None when it no longer exists or `change`
+        refuses (returns None)."""
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 await asyncio.sleep(random.uniform(0, BACKOFF_STEP * attempt))  # noqa: S311 (not a secret)
             stored = await self.store.load(key)
-            if stored is None:
+            changed = None if stored is None else change(stored)
+            if changed is None:
                 return None
-            changed = change(stored)
             if await self.store.save(changed, ()):
                 return replace(changed, revision=changed.revision + 1)
         raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one update")
 
     async def end(self, conversation_key: str) -> None:
         """End a conversation at once and keep nothing (quick exit), its case too."""
-        stored = await self.store.load(conversation_key)
         await self.store.forget(conversation_key)
-        if stored is not None and self.handoffs is not None:
-            await self.handoffs.withdraw(stored)
+        if self.handoffs is not None:
+            await self.handoffs.withdraw(conversation_key)

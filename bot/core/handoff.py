@@ -68,11 +68,13 @@ class Handoffs:
         self.teams = teams
         self.news = news
 
-    async def withdraw(self, conversation: Conversation) -> None:
-        """The conversation ended outside a turn (quick exit): its case ends with it."""
-        if conversation.status in HANDED_OVER and conversation.team is not None:
-            await self.queue.remove(conversation.team, case_code(conversation.key))
-            await self.news.announce(CASE_NEWS, conversation.key)
+    async def withdraw(self, conversation_key: str) -> None:
+        """The conversation ended outside a turn (quick exit, forgotten mid-turn): its
+        case ends with it, in whichever team's queue it is (the code is known)."""
+        code = case_code(conversation_key)
+        for team in self.teams.teams:
+            await self.queue.remove(team, code)
+        await self.news.announce(CASE_NEWS, conversation_key)
 
     async def after_save(self, stored: Conversation | None, now: Conversation | None) -> None:
         """Wake the caseworker's console: the person wrote, left or forgot."""

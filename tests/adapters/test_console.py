@@ -15,7 +15,7 @@ from aiohttp import WSMsgType
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
-from bot.adapters.accounts import LOCK_AFTER_FAILURES, Accounts, LoginGuard, Sessions
+from bot.adapters.accounts import LOCK_AFTER_FAILURES, AccountLocked, Accounts, LoginGuard, Sessions
 from bot.adapters.audit import AuditLog
 from bot.adapters.console import CONSOLE
 from bot.adapters.content_files import Content
@@ -53,9 +53,11 @@ async def client(
 
 
 async def log_in(client: Client, name: str, password: str = PASSWORD) -> Any:
-    return await client.post(
-        "/console/login", data={"name": name, "password": password}, allow_redirects=False
-    )
+    form = await (await client.get("/console/login")).text()
+    token = re.search(r'id="login-csrf" name="csrf" value="([^"]+)"', form)
+    assert token is not None
+    data = {"name": name, "password": password, "csrf": token.group(1)}
+    return await client.post("/console/login", data=data, allow_redirects=False)
 
 
 async def staff(client: Client, name: str) -> TestClient[Any, Any]:
@@ -92,6 +94,7 @@ async def test_login_gives_a_strict_cookie_with_a_new_session_id(client: Client)
     first = response.cookies["fristad_staff"].value
     assert len(first) >= 43  # 256 bits
     again = await log_in(client, "sara")
+    assert again.status == 303, await again.text()
     second = again.cookies["fristad_staff"].value
     assert second != first
     sessions = client.app[CONSOLE].sessions
@@ -115,19 +118,36 @@ async def test_a_wrong_password_is_refused_and_audited(client: Client) -> None:
     assert {"who": "sara", "action": "login-failed"}.items() <= entries[0].items()
 
 
-async def test_repeated_failures_lock_the_account_even_for_the_right_password(redis: Redis) -> None:
+async def test_failures_slow_down_and_then_lock_the_account(redis: Redis) -> None:
     guard = LoginGuard(redis)
-    delays = [await guard.failed("sara", "address-hash") for _ in range(LOCK_AFTER_FAILURES)]
+    attempts = [await guard.attempt("sara", "address-hash") for _ in range(LOCK_AFTER_FAILURES)]
+    delays = [guard.delay(a) for a in attempts]
     assert delays[:3] == [0.0, 0.0, 0.0]
     assert delays[3:6] == [0.5, 1.0, 2.0]  # then twice as long each time
     assert max(delays) <= 8.0
-    with pytest.raises(Exception, match="too many failed logins"):
-        await guard.check("sara", "another-address")
+    with pytest.raises(AccountLocked):
+        await guard.attempt("sara", "another-address")  # the account is locked, from anywhere
+
+
+async def test_attempts_made_at_the_same_moment_cannot_pass_the_limit(redis: Redis) -> None:
+    guard = LoginGuard(redis)
+    results = await asyncio.gather(
+        *(guard.attempt("omar", f"address-{i}") for i in range(60)), return_exceptions=True
+    )
+    assert sum(1 for r in results if isinstance(r, int)) == LOCK_AFTER_FAILURES
+
+
+async def test_a_right_password_does_not_count_as_a_failure(redis: Redis) -> None:
+    guard = LoginGuard(redis)
+    for _ in range(LOCK_AFTER_FAILURES + 5):
+        await guard.attempt("sara", "office")
+        await guard.succeeded("sara", "office")
+    assert await guard.attempt("sara", "office") == 1
 
 
 async def test_a_locked_account_cannot_log_in(client: Client, redis: Redis) -> None:
     for _ in range(LOCK_AFTER_FAILURES):
-        await LoginGuard(redis).failed("sara", "somewhere")
+        await LoginGuard(redis).attempt("sara", "somewhere")
     response = await log_in(client, "sara")
     assert response.status == 429
     assert "fristad_staff" not in response.cookies
@@ -295,3 +315,62 @@ async def test_audit_keeps_who_and_what_but_no_content(redis: Redis) -> None:
         "team": "support",
         "case": "ABCDEFGH",
     }
+
+
+async def test_bad_forms_get_a_reason_not_an_error(client: Client) -> None:
+    await log_in(client, "sara")
+    broken = await client.post(
+        "/console/logout",
+        data=b"--x\r\nContent-Disposition: form-data; name=csrf\r\n\r\n\xff\xfe",
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
+    assert broken.status in (400, 403)
+    no_token = await client.post(
+        "/console/login", data={"name": "sara", "password": PASSWORD}, allow_redirects=False
+    )
+    assert no_token.status == 403  # the login form has its own CSRF token
+
+
+async def test_an_empty_reply_is_refused_and_not_audited(client: Client) -> None:
+    await help_seeker_asks_for_a_person(client)
+    sara = await staff(client, "sara")
+    queue = await (await sara.get("/console")).text()
+    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
+    await sara.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    empty = await sara.post(
+        f"/console/cases/support/{code}/reply", data={"csrf": csrf_of(queue), "text": "  "}
+    )
+    assert empty.status == 400
+    assert "reply" not in [e["action"] for e in await client.app[CONSOLE].audit.latest()]
+    await sara.close()
+
+
+async def test_an_admin_sees_conversations_only_of_teams_they_belong_to(client: Client, redis: Redis) -> None:
+    await Accounts(redis).add("root", PASSWORD, "admin", ())
+    await help_seeker_asks_for_a_person(client)
+    admin = await staff(client, "root")
+    page = await (await admin.get("/console")).text()
+    assert "/console/cases/" not in page
+    await admin.close()
+
+
+async def test_an_open_case_socket_stops_at_logout(client: Client) -> None:
+    token = await help_seeker_asks_for_a_person(client)
+    omar = await staff(client, "omar")
+    queue = await (await omar.get("/console")).text()
+    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
+    ws = await omar.ws_connect(f"/console/events?team=support&code={code}")
+    await ws.receive_json(timeout=5)  # the live page is up
+    await omar.post("/console/logout", data={"csrf": csrf_of(queue)})
+    await client.post("/api/v1/messages", json={"token": token, "text": "Bara för handläggaren"})
+    while (message := await ws.receive(timeout=10)).type == WSMsgType.TEXT:
+        assert "Bara för handläggaren" not in message.data
+    assert message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED)
+    await omar.close()
+
+
+async def test_an_open_queue_socket_from_another_site_is_refused(client: Client) -> None:
+    sara = await staff(client, "sara")
+    with pytest.raises(Exception, match="403"):
+        await sara.ws_connect("/console/events", headers={"Origin": "https://evil.example"})
+    await sara.close()

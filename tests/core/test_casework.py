@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pytest
@@ -193,3 +193,40 @@ async def test_a_person_nobody_answers_is_told_once_with_the_lines_open_day_and_
     assert "020-50 50 50" in told.text
     assert [o.id for o in told.options] == ["back"]  # keep waiting, or leave the queue
     assert [c.code for c in await world.queue.waiting("support")] == [CODE]
+
+
+async def test_a_claim_whose_console_died_puts_the_person_back_in_line_and_says_so(
+    world: World, redis: Redis
+) -> None:
+    short = RedisHandoffQueue(redis, TTL_SECONDS, lease_seconds=0.2)
+    casework = Casework(
+        world.dialogue, short, world.store, world.outbox, world.statistics, world.casework.teams
+    )
+    await casework.claim("support", CODE, "sara")
+    await asyncio.sleep(0.3)  # Sara's console stopped renewing
+    assert await casework.return_expired("support") == [CODE]
+    conversation = await world.store.load(KEY)
+    assert conversation is not None
+    assert conversation.status == "waiting"
+    assert (await world.later_replies())[-1].startswith("Du står i kön igen")
+    replies = await world.dialogue.handle(Incoming(KEY, text="Hallå?"))
+    assert replies[0].text.startswith("Tack. Ditt meddelande är sparat.")  # not silence
+
+
+async def test_a_claim_at_the_moment_the_person_leaves_changes_nothing_for_the_person(world: World) -> None:
+    # The person has just left (the conversation is with the bot again) but the case is
+    # still in the queue for a moment.
+    await world.dialogue.update(KEY, lambda c: replace(c, status="bot", team=None, state="who_are_you"))
+    with pytest.raises(CaseNotFound):
+        await world.casework.claim("support", CODE, "sara")
+    conversation = await world.store.load(KEY)
+    assert conversation is not None
+    assert conversation.status == "bot"
+    assert await world.queue.case("support", CODE) is None
+    assert await world.later_replies() == []
+
+
+async def test_telling_an_ended_case_brings_no_key_back(world: World, redis: Redis) -> None:
+    await world.queue.remove("support", CODE)
+    assert not await world.queue.mark_told("support", CODE)
+    assert not [k async for k in redis.scan_iter(match=f"*case:{CODE}*")]

@@ -93,7 +93,9 @@ class Caseworker:
         self.ws: aiohttp.ClientWebSocketResponse | None = None
 
     async def log_in(self) -> None:
-        form = {"name": self.name, "password": PASSWORD}
+        async with self.session.get(self.url + "/console/login") as response:
+            token = _first(r'id="login-csrf" name="csrf" value="([^"]+)"', await response.text())
+        form = {"name": self.name, "password": PASSWORD, "csrf": token}
         async with self.session.post(
             self.url + "/console/login", data=form, allow_redirects=False
         ) as response:

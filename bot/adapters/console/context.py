@@ -47,14 +47,13 @@ class Console:
         return request.secure or forwarded
 
     def visible_teams(self, account: Account) -> list[str]:
-        """Admins see every team; everyone else the teams they work in."""
-        if account.role == "admin":
-            return list(self.teams.teams)
+        """The teams the account works in: conversations are seen through team
+        membership only, whatever the role (an admin's role is flows and accounts)."""
         return [team for team in account.teams if team in self.teams.teams]
 
     def may_see_case(self, account: Account, team: str, owner: str | None) -> bool:
-        """A caseworker: waiting cases of their teams and their own; a supervisor or
-        admin: every case of their teams (SAFETY rule 15)."""
+        """A caseworker: waiting cases of their teams and their own; a supervisor (or
+        an admin who is in the team): every case of their teams (SAFETY rule 15)."""
         if team not in self.visible_teams(account):
             return False
         return account.role != "caseworker" or owner in (None, account.name)

@@ -12,24 +12,27 @@ import contextlib
 import hmac
 import json
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.adapters.accounts import AccountLocked, Session
+from bot.adapters.accounts import ACCOUNT_NAME, AccountLocked, Session
 from bot.adapters.console.context import CONSOLE, SESSION, Console, session_of
 from bot.core.casework import OUTCOMES
 from bot.core.handoff import CASE_NEWS, Case
-from bot.errors import CaseError, StoreError
+from bot.errors import CaseError, FristadError, StoreError
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 COOKIE = "fristad_staff"
+LOGIN_COOKIE = "fristad_login"  # the login form's CSRF token, before there is a session
 LIVE_SECONDS = 2.0  # how often an open page is brought up to date without news
 CANNED = ("canned-hello", "canned-safety", "canned-closing")
 ACTIONS = ("claim", "reply", "end", "release", "transfer", "note", "outcome")
@@ -47,24 +50,34 @@ async def staff_only(request: web.Request, handler: Handler) -> web.StreamRespon
     if not request.path.startswith("/console") or request.path.startswith("/console/static/"):
         return await handler(request)
     console = request.app[CONSOLE]
-    if request.method == "POST" and request.headers.get("Sec-Fetch-Site") == "cross-site":
+    origin = request.headers.get("Origin")
+    from_elsewhere = origin not in (None, "null") and urlsplit(origin).netloc != request.host
+    if from_elsewhere or (request.method == "POST" and request.headers.get("Sec-Fetch-Site") == "cross-site"):
         return page(request, "error.html", status=403, message="Förfrågan kom från en annan webbplats.")
     cookie = request.cookies.get(COOKIE)
     session = await console.sessions.get(cookie) if cookie else None
     if session is not None:
         request[SESSION] = session
+    if request.method == "POST":
+        try:
+            form = await request.post()
+        except (ValueError, UnicodeDecodeError):
+            return page(request, "error.html", status=400, message="Formuläret gick inte att läsa.")
+        # The login form's token is in its own cookie; every other form's in the session.
+        is_login = request.path == "/console/login"
+        expected = request.cookies.get(LOGIN_COOKIE, "") if is_login else session.csrf if session else None
+        if expected is not None and not (
+            expected and hmac.compare_digest(str(form.get("csrf", "")), expected)
+        ):
+            return page(
+                request, "error.html", status=403, message="Sidan var för gammal. Ladda om och försök igen."
+            )
     if request.path == "/console/login":
         return await handler(request)
     if session is None:
         if request.path == "/console/events":
             raise web.HTTPUnauthorized(reason="not logged in")
         raise web.HTTPSeeOther("/console/login")
-    if request.method == "POST":
-        form = await request.post()
-        if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
-            return page(
-                request, "error.html", status=403, message="Sidan var för gammal. Ladda om och försök igen."
-            )
     return await handler(request)
 
 
@@ -76,7 +89,22 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any)
 
 @routes.get("/console/login")
 async def login_form(request: web.Request) -> web.Response:
-    return page(request, "login.html")
+    return login_page(request)
+
+
+def login_page(request: web.Request, status: int = 200, error: str | None = None) -> web.Response:
+    """The form, with a fresh CSRF token in a hidden field and in a cookie for the check."""
+    token = secrets.token_urlsafe(32)
+    response = page(request, "login.html", status=status, error=error, login_csrf=token)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        token,
+        path="/console/login",
+        httponly=True,
+        samesite="Strict",
+        secure=request.app[CONSOLE].https(request),
+    )
+    return response
 
 
 @routes.post("/console/login")
@@ -85,18 +113,18 @@ async def login(request: web.Request) -> web.Response:
     form = await request.post()
     name, password = str(form.get("name", "")).strip().lower(), str(form.get("password", ""))
     address = console.address_key(request)
+    shown = name if ACCOUNT_NAME.match(name) else "(not an account name)"  # never a mistyped password
     try:
-        await console.guard.check(name, address)
+        attempt = await console.guard.attempt(name, address)
     except AccountLocked:
-        await console.audit.record(name, "login-locked")
-        return page(request, "login.html", status=429, error="För många misslyckade försök. Vänta en stund.")
+        await console.audit.record(shown, "login-locked")
+        return login_page(request, 429, "För många misslyckade försök. Vänta en stund.")
     account = await console.accounts.verify(name, password)
     if account is None:
-        delay = await console.guard.failed(name, address)
-        await console.audit.record(name, "login-failed")
-        await asyncio.sleep(delay)  # exponential delay, SAFETY rule 14
-        return page(request, "login.html", status=401, error="Fel namn eller lösenord.")
-    await console.guard.succeeded(name)
+        await console.audit.record(shown, "login-failed")
+        await asyncio.sleep(console.guard.delay(attempt))  # exponential delay, SAFETY rule 14
+        return login_page(request, 401, "Fel namn eller lösenord.")
+    await console.guard.succeeded(name, address)
     old = request.cookies.get(COOKIE)
     if old:
         await console.sessions.end(old)  # a new id at every login
@@ -173,7 +201,7 @@ async def case_page(request: web.Request) -> web.Response:
             request, "error.html", status=404, message="Ärendet finns inte längre, eller är inte ditt."
         )
     await console.audit.record(session.account.name, "view", team, code)
-    records, _ = await console.store.transcript_from(case.conversation_key, 0)
+    records, turn = await console.store.transcript_from(case.conversation_key, 0)
     translator = console.translator
     return page(
         request,
@@ -184,6 +212,7 @@ async def case_page(request: web.Request) -> web.Response:
         direction=translator.direction(case.language),
         language_name=translator.format(case.language, "language-name"),
         transcript=records,
+        turn=turn,
         notes=await console.store.notes(case.conversation_key),
         canned=[translator.format(case.language, message_id, console.variables) for message_id in CANNED],
         teams={t: console.teams.teams[t].name for t in console.teams.teams if t != team},
@@ -198,16 +227,18 @@ async def case_action(request: web.Request) -> web.StreamResponse:
     if action not in ACTIONS or team not in console.visible_teams(session.account):
         return page(request, "error.html", status=404, message="Det finns ingen sådan åtgärd.")
     form = await request.post()
-    text = str(form.get("text", "")).strip()
+    text = str(form.get("text", "")).strip()[:4096]
+    if action in ("reply", "note") and not text:
+        return page(request, "error.html", status=400, message="Skriv något först.")
     me, casework = session.account.name, console.casework
     supervisor = session.account.role in ("supervisor", "admin")  # may reassign others' cases
     try:
         if action == "claim":
             await casework.claim(team, code, me)
-        elif action == "reply" and text:
-            await casework.reply(team, code, me, text[:4096])
-        elif action == "note" and text:
-            await casework.note(team, code, me, text[:4096])
+        elif action == "reply":
+            await casework.reply(team, code, me, text)
+        elif action == "note":
+            await casework.note(team, code, me, text)
         elif action == "end":
             await casework.end(team, code, me)
         elif action == "release":
@@ -218,6 +249,11 @@ async def case_action(request: web.Request) -> web.StreamResponse:
             await casework.record_outcome(team, code, me, str(form.get("outcome", "")))
     except CaseError as err:
         return page(request, "error.html", status=409, message=explain(err))
+    except FristadError:
+        log.exception("console: %s failed", action)
+        return page(
+            request, "error.html", status=503, message="Det gick inte just nu. Försök igen om en stund."
+        )
     await console.audit.record(me, action, team, code)
     if action in ("end", "release", "transfer"):
         raise web.HTTPSeeOther("/console")
@@ -239,11 +275,14 @@ async def events(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4096)
     await ws.prepare(request)
     team, code = request.query.get("team", ""), request.query.get("code", "")
+    cookie = request.cookies.get(COOKIE, "")
     try:
         if team and code:
-            await follow_case(console, session, ws, team, code)
+            start = request.query.get("from", "0")
+            await console.audit.record(session.account.name, "view-live", team, code)
+            await follow_case(console, cookie, ws, team, code, int(start) if start.isdigit() else 0)
         else:
-            await follow_queue(console, session, ws)
+            await follow_queue(console, cookie, ws)
     except StoreError:
         log.warning("console events: the store failed")
     except ConnectionResetError:
@@ -253,9 +292,18 @@ async def events(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
-async def follow_queue(console: Console, session: Session, ws: web.WebSocketResponse) -> None:
+async def still_allowed(console: Console, cookie: str) -> Session | None:
+    """The session behind an open socket, checked again on every update: a logout, an
+    expiry or a removed account ends what the socket may show."""
+    return await console.sessions.get(cookie) if cookie else None
+
+
+async def follow_queue(console: Console, cookie: str, ws: web.WebSocketResponse) -> None:
     last = ""
     while not ws.closed:
+        session = await still_allowed(console, cookie)
+        if session is None:
+            return
         snapshot = json.dumps(await queue_snapshot(console, session))
         if snapshot != last:
             await ws.send_str(json.dumps({"type": "queue", "queues": json.loads(snapshot)}))
@@ -265,24 +313,28 @@ async def follow_queue(console: Console, session: Session, ws: web.WebSocketResp
 
 
 async def follow_case(
-    console: Console, session: Session, ws: web.WebSocketResponse, team: str, code: str
+    console: Console, cookie: str, ws: web.WebSocketResponse, team: str, code: str, turn: int
 ) -> None:
+    """What is said from `turn` on (the page shows what came before), as it is said."""
     case = await console.queue.case(team, code)
-    if case is None or not console.may_see_case(session.account, team, case.owner):
+    if case is None:
         return
-    _, turn = await console.store.transcript_from(case.conversation_key, 0)
     async with console.notifier.waiting(CASE_NEWS, case.conversation_key) as news:
         while not ws.closed:
             news.clear()
+            session = await still_allowed(console, cookie)
+            now = await console.queue.case(team, code)
+            if now is None:
+                await ws.send_json({"type": "ended"})
+                return
+            if session is None or not console.may_see_case(session.account, team, now.owner):
+                return
             records, turn = await console.store.transcript_from(case.conversation_key, turn)
             for record in records:
                 await ws.send_json(
                     {"type": "said", "speaker": record.speaker, "text": record.text, "at": record.at}
                 )
-            now = await console.queue.case(team, code)
-            if now is None:
-                await ws.send_json({"type": "ended"})
-                return
+            await ws.send_json({"type": "turn", "next": turn})
             if now.owner == session.account.name:
                 await console.casework.renew(team, code, session.account.name)
             with contextlib.suppress(TimeoutError):

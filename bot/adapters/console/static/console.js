@@ -9,7 +9,7 @@
   function live(query, onMessage) {
     let delay = 1000;
     const open = () => {
-      const ws = new WebSocket(scheme + location.host + "/console/events" + query);
+      const ws = new WebSocket(scheme + location.host + "/console/events" + (typeof query === "function" ? query() : query));
       ws.onmessage = (event) => { delay = 1000; onMessage(JSON.parse(event.data)); };
       ws.onclose = () => { setTimeout(open, delay); delay = Math.min(delay * 2, 15000); };
     };
@@ -69,15 +69,14 @@
   const transcript = document.querySelector("[data-live=case]");
   if (transcript) {
     const { team, code, lang, dir } = transcript.dataset;
-    let first = true;
-    live(`?team=${encodeURIComponent(team)}&code=${encodeURIComponent(code)}`, (message) => {
+    let next = transcript.dataset.turn;  // the page shows what was said before this turn
+    const query = () => `?team=${encodeURIComponent(team)}&code=${encodeURIComponent(code)}&from=${next}`;
+    live(query, (message) => {
       if (message.type === "ended") {
         document.getElementById("ended").hidden = false;
+      } else if (message.type === "turn") {
+        next = message.next;
       } else if (message.type === "said") {
-        if (first) {  // the page already shows what was said before it opened
-          first = false;
-          transcript.replaceChildren();
-        }
         const attributes = { class: `said ${message.speaker}` };
         if (message.speaker !== "caseworker") Object.assign(attributes, { lang, dir });
         const item = element("li", undefined, attributes);
