@@ -88,7 +88,7 @@ class DialogueService:
             if step.forget:
                 await self.store.forget(key)
                 if self.handoffs is not None:
-                    await self.handoffs.after_save(stored, None)
+                    await self.handoffs.withdraw(key)
                 return TurnResult(step.replies, ended=True)
             if await self.store.save(step.conversation, step.transcript):
                 if self.handoffs is not None:

@@ -69,7 +69,7 @@ class Handoffs:
         self.news = news
 
     async def withdraw(self, conversation_key: str) -> None:
-        """The conversation ended outside a turn (quick exit, forgotten mid-turn): its
+        """The conversation was deleted (forget me, quick exit, forgotten mid-turn): its
         case ends with it, in whichever team's queue it is (the code is known)."""
         code = case_code(conversation_key)
         for team in self.teams.teams:
@@ -92,7 +92,9 @@ class Handoffs:
         after = step.conversation
         code = case_code(after.key)
         before_team = stored.team if stored is not None and stored.status in HANDED_OVER else None
-        if step.forget or after.status == "bot":
+        if step.forget:
+            return step, ()  # the dialogue withdraws the case once everything is deleted
+        if after.status == "bot":
             if before_team is not None:
                 await self.queue.remove(before_team, code)
             return step, ()

@@ -9,11 +9,11 @@ from aiohttp import web
 
 from bot.adapters.accounts import Account, Accounts, LoginGuard, Session, Sessions
 from bot.adapters.audit import AuditLog
+from bot.adapters.client_address import client_address
 from bot.adapters.conversation_store import RedisConversationStore
 from bot.adapters.crypto import ConversationKeyer
 from bot.adapters.handoff_queue import RedisHandoffQueue
 from bot.adapters.notifier import Notifier
-from bot.adapters.web_chat.api import client_address
 from bot.core.casework import Casework
 from bot.core.teams import Teams
 from bot.core.translator import Translator

@@ -96,14 +96,7 @@ def login_page(request: web.Request, status: int = 200, error: str | None = None
     """The form, with a fresh CSRF token in a hidden field and in a cookie for the check."""
     token = secrets.token_urlsafe(32)
     response = page(request, "login.html", status=status, error=error, login_csrf=token)
-    response.set_cookie(
-        LOGIN_COOKIE,
-        token,
-        path="/console/login",
-        httponly=True,
-        samesite="Strict",
-        secure=request.app[CONSOLE].https(request),
-    )
+    set_cookie(request, response, LOGIN_COOKIE, token, "/console/login")
     return response
 
 
@@ -131,7 +124,7 @@ async def login(request: web.Request) -> web.Response:
     session = await console.sessions.start(account)
     await console.audit.record(account.name, "login")
     response = web.HTTPSeeOther("/console")
-    set_cookie(request, response, session.id)
+    set_cookie(request, response, COOKIE, session.id, "/console")
     raise response
 
 
@@ -145,14 +138,10 @@ async def logout(request: web.Request) -> web.Response:
     raise response
 
 
-def set_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
+def set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, path: str) -> None:
+    """Every console cookie: never readable by script, never sent from another site."""
     response.set_cookie(
-        COOKIE,
-        value,
-        path="/console",
-        httponly=True,
-        samesite="Strict",
-        secure=request.app[CONSOLE].https(request),
+        name, value, path=path, httponly=True, samesite="Strict", secure=request.app[CONSOLE].https(request)
     )
 
 

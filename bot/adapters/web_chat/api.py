@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, web
 
+from bot.adapters.client_address import client_address
 from bot.adapters.web_chat.context import WEB_CHAT
 from bot.core.engine import MAX_TEXT_LENGTH
 from bot.core.messages import Incoming, Reply
@@ -175,18 +176,6 @@ async def events(request: web.Request) -> web.WebSocketResponse:
         await asyncio.gather(delivering, listening, return_exceptions=True)
         await ws.close(code=code)
     return ws
-
-
-def client_address(request: web.Request, trusted_proxies: frozenset[str]) -> str:
-    """The help-seeker's address: the nearest one in X-Forwarded-For that is not one of
-    our own proxies, when the request came through one; else the peer's."""
-    address = request.remote or ""
-    if address in trusted_proxies:
-        for hop in reversed(request.headers.get("X-Forwarded-For", "").split(",")):
-            address = hop.strip()
-            if address not in trusted_proxies:
-                break
-    return address
 
 
 def too_many(request: web.Request, reason: str) -> web.Response:
