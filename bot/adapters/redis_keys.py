@@ -9,27 +9,35 @@ from __future__ import annotations
 PREFIX = "fristad"
 
 
+def _conversation(conversation_key: str, part: str) -> str:
+    return f"{PREFIX}:conv:{{{conversation_key}}}:{part}"
+
+
+def _queue(team: str, part: str) -> str:
+    return f"{PREFIX}:queue:{{{team}}}:{part}"
+
+
 def conversation_state(conversation_key: str) -> str:
-    return f"{PREFIX}:conv:{{{conversation_key}}}:state"
+    return _conversation(conversation_key, "state")
 
 
 def conversation_transcript(conversation_key: str) -> str:
-    return f"{PREFIX}:conv:{{{conversation_key}}}:transcript"
+    return _conversation(conversation_key, "transcript")
 
 
 def conversation_turns(conversation_key: str) -> str:
     """Hash of turn counts per minute, for the limit on messages per minute."""
-    return f"{PREFIX}:conv:{{{conversation_key}}}:turns"
+    return _conversation(conversation_key, "turns")
 
 
 def conversation_notes(conversation_key: str) -> str:
     """List of a caseworker's encrypted notes about the conversation."""
-    return f"{PREFIX}:conv:{{{conversation_key}}}:notes"
+    return _conversation(conversation_key, "notes")
 
 
 def conversation_outbox(conversation_key: str) -> str:
     """Stream of replies that arrive later (a caseworker's answers), for the channels."""
-    return f"{PREFIX}:conv:{{{conversation_key}}}:outbox"
+    return _conversation(conversation_key, "outbox")
 
 
 def conversation_keys(conversation_key: str) -> tuple[str, ...]:
@@ -55,22 +63,22 @@ def rate_window(scope: str, subject: str, window: int) -> str:
 
 def queue_waiting(team: str) -> str:
     """Sorted set of a team's waiting case codes: danger first, then first come."""
-    return f"{PREFIX}:queue:{{{team}}}:waiting"
+    return _queue(team, "waiting")
 
 
 def queue_claimed(team: str) -> str:
     """Sorted set of a team's claimed case codes, scored by when the claim runs out."""
-    return f"{PREFIX}:queue:{{{team}}}:claimed"
+    return _queue(team, "claimed")
 
 
 def queue_waits(team: str) -> str:
     """List of how long the team's last cases waited to be claimed, in seconds."""
-    return f"{PREFIX}:queue:{{{team}}}:waits"
+    return _queue(team, "waits")
 
 
 def queue_case(team: str, code: str) -> str:
     """Hash of one case: its conversation key, language, topic, danger, owner. No text."""
-    return f"{PREFIX}:queue:{{{team}}}:case:{code}"
+    return _queue(team, f"case:{code}")
 
 
 def statistics(day: str) -> str:
