@@ -41,6 +41,11 @@ class Account:
     role: Role
     teams: tuple[str, ...]
 
+    @property
+    def supervises(self) -> bool:
+        """Sees every case of their teams and may reassign a colleague's (SAFETY rule 15)."""
+        return self.role != "caseworker"
+
 
 @dataclass(frozen=True)
 class Session:
@@ -63,12 +68,18 @@ def check_new_account(name: str, role: str, password: str) -> None:
         raise ConfigError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
 
 
+def _account(name: str, fields: dict[bytes, bytes]) -> Account:
+    teams = tuple(t for t in fields[b"teams"].decode().split(",") if t)
+    return Account(name, cast(Role, fields[b"role"].decode()), teams)
+
+
 class Accounts:
     def __init__(self, redis: Redis, hasher: PasswordHasher | None = None) -> None:
         self._redis = redis
         self._hasher = hasher or PasswordHasher()  # Argon2id, argon2-cffi's defaults
-        # Verified against when the name is unknown, so both cases take the same time.
-        self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
+        # Verified against when the name is unknown, so both cases take the same time;
+        # made at the first such login, not at start-up (a hash takes tens of ms).
+        self._dummy: str | None = None
 
     async def add(self, name: str, password: str, role: Role, teams: tuple[str, ...]) -> Account:
         check_new_account(name, role, password)
@@ -83,19 +94,21 @@ class Accounts:
 
     async def get(self, name: str) -> Account | None:
         fields = await self._fields(name)
-        if not fields:
-            return None
-        teams = tuple(t for t in fields[b"teams"].decode().split(",") if t)
-        return Account(name, cast(Role, fields[b"role"].decode()), teams)
+        return _account(name, fields) if fields else None
 
     async def verify(self, name: str, password: str) -> Account | None:
         fields = await self._fields(name) if ACCOUNT_NAME.match(name) else {}
-        hashed = fields.get(b"hash", b"").decode() or self._dummy
+        hashed = fields.get(b"hash", b"").decode() or await self._dummy_hash()
         try:
             await asyncio.to_thread(self._hasher.verify, hashed, password)
         except (VerificationError, InvalidHashError):
             return None
-        return await self.get(name) if fields else None
+        return _account(name, fields) if fields else None
+
+    async def _dummy_hash(self) -> str:
+        if self._dummy is None:
+            self._dummy = await asyncio.to_thread(self._hasher.hash, secrets.token_urlsafe(16))
+        return self._dummy
 
     async def _fields(self, name: str) -> dict[bytes, bytes]:
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.adapters.crypto import ConversationKeyer
+
 
 def client_address(request: web.Request, trusted_proxies: frozenset[str]) -> str:
     """The client's address: the nearest one in X-Forwarded-For that is not one of
@@ -15,3 +17,11 @@ def client_address(request: web.Request, trusted_proxies: frozenset[str]) -> str
             if address not in trusted_proxies:
                 break
     return address
+
+
+def hashed_client_address(
+    request: web.Request, trusted_proxies: frozenset[str], keyer: ConversationKeyer
+) -> str:
+    """The client's address as a keyed hash: counted for rate limits and login throttling,
+    never kept in clear (SAFETY 11)."""
+    return keyer.conversation_key("address", client_address(request, trusted_proxies))

@@ -63,10 +63,6 @@ class RedisServerProcess:
             return f"unix://{self.unix_socket}"
         return f"redis://127.0.0.1:{self.port}/0"
 
-    @property
-    def pid(self) -> int | None:
-        return None if self._process is None else self._process.pid
-
     def _answers(self) -> bool:
         client = redis.Redis.from_url(self.url, socket_timeout=0.5, socket_connect_timeout=0.5)
         try:

@@ -27,6 +27,7 @@ from bot.core.casework import Casework
 from bot.core.dialogue import DialogueService
 from bot.core.engine import Engine
 from bot.core.handoff import Handoffs
+from bot.core.teams import DEFAULT_LEASE_SECONDS
 from bot.core.translator import Translator
 from bot.errors import StoreError
 
@@ -79,7 +80,7 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     notifier = Notifier(redis)
     outbox = Outbox(redis, keys.encryptor, settings.conversation_ttl_seconds, notifier)
     teams = content.teams
-    lease = teams.lease_seconds if teams else 60
+    lease = teams.lease_seconds if teams else DEFAULT_LEASE_SECONDS
     queue = RedisHandoffQueue(redis, settings.conversation_ttl_seconds, lease)
     handoffs = Handoffs(engine, queue, teams, notifier) if teams else None
     store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)

@@ -128,6 +128,14 @@ def _secret(env: Mapping[str, str], name: str) -> str | None:
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    return _whole_number(env, name, default, MAX_DAYS, " days")
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    return _whole_number(env, name, default, 1_000_000)
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int, most: int, unit: str = "") -> int:
     raw = env.get(name)
     if not raw:
         return default
@@ -135,18 +143,9 @@ def _days(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError as err:
         raise ConfigError(f"{name}={raw!r} is not a whole number") from err
-    if not 1 <= value <= MAX_DAYS:
-        raise ConfigError(f"{name} must be between 1 and {MAX_DAYS} days, got {value}")
+    if not 1 <= value <= most:
+        raise ConfigError(f"{name} must be between 1 and {most}{unit}, got {value}")
     return value
-
-
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if not raw:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
-        raise ConfigError(f"{name}={raw!r} is not a whole number from 1 to 1000000")
-    return int(raw)
 
 
 def _url(env: Mapping[str, str], name: str, default: str) -> str:

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from bot.core.conversation import Conversation, TranscriptEntry
 from bot.core.dialogue import DialogueService
+from bot.core.engine import bot_entries, option_trigger
 from bot.core.handoff import NO_ANSWER, Case
 from bot.core.messages import Option, Reply
 from bot.core.teams import Teams
@@ -108,14 +109,13 @@ class Casework:
 
     async def end(self, team: str, code: str, owner: str) -> None:
         case = await self._own(team, code, owner)
-        menu = self._menu_state(case)
         conversation = await self._move(
-            case, "talking", lambda c: replace(c, status="bot", team=None, state=menu)
+            case, "talking", lambda c: replace(c, status="bot", team=None, state=self._after_talking(c.state))
         )
         await self.queue.remove(team, code, owner)
         if conversation is not None:
             said = self.compiled.say_message(
-                menu, conversation.language, ENDED, {"team": self.teams.teams[team].name}
+                conversation.state, conversation.language, ENDED, {"team": self.teams.teams[team].name}
             )
             await self._publish(conversation, said)
 
@@ -208,15 +208,14 @@ class Casework:
 
         return await self.dialogue.update(case.conversation_key, guarded)
 
-    def _menu_state(self, case: Case) -> str:
+    def _after_talking(self, state: str) -> str:
         """Where the conversation goes on after a caseworker: where "leave" leads."""
-        flow = self.compiled.flow
-        for state in flow.states.values():
-            if state.handoff:
-                for option in state.options:
-                    if option.id == LEAVE_OPTION:
-                        return option.goto
-        return flow.start
+        leave = option_trigger(LEAVE_OPTION)
+        return (
+            self.compiled.trigger(state, leave)
+            if self.compiled.can_trigger(state, leave)
+            else self.compiled.flow.start
+        )
 
     def _talking_options(self, conversation: Conversation) -> tuple[Option, ...]:
         return (Option(LEAVE_OPTION, self.compiled.text(conversation.language, END_OPTION)),)
@@ -234,6 +233,6 @@ class Casework:
         await self._publish(conversation, said)
 
     async def _publish(self, conversation: Conversation, said: tuple[Reply, ...]) -> None:
-        await self.records.append(conversation.key, [TranscriptEntry("bot", r.text) for r in said])
+        await self.records.append(conversation.key, bot_entries(said))
         for reply in said:
             await self.replies.publish(conversation.key, reply)

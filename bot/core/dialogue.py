@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from bot.core.conversation import Conversation, TranscriptEntry
-from bot.core.engine import Engine
+from bot.core.conversation import Conversation
+from bot.core.engine import Engine, bot_entries
 from bot.core.handoff import Handoffs
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import ConversationStore
@@ -60,9 +60,8 @@ class DialogueService:
         """
         key = incoming.conversation_key
         existed = False
-        for attempt in range(MAX_ATTEMPTS):
+        async for attempt in _attempts():
             if attempt:
-                await asyncio.sleep(random.uniform(0, BACKOFF_STEP * attempt))  # noqa: S311 (not a secret)
                 stored = await self.store.load(key)
             else:
                 stored, turns = await self.store.load_for_turn(key)
@@ -71,8 +70,7 @@ class DialogueService:
             if stored is None and existed:
                 # Forgotten while this turn ran: never bring the conversation (or a case
                 # this turn queued) back.
-                if self.handoffs is not None:
-                    await self.handoffs.withdraw(key)
+                await self.end(key)
                 return TurnResult((), ended=True)
             if stored is None and not may_start:
                 raise ConversationNotFound("no such conversation")
@@ -82,13 +80,9 @@ class DialogueService:
             news: tuple[Reply, ...] = ()
             if self.handoffs is not None:
                 step, news = await self.handoffs.settle(stored, step, self.clock())
-                step = replace(
-                    step, transcript=(*step.transcript, *(TranscriptEntry("bot", r.text) for r in news))
-                )
+                step = replace(step, transcript=step.transcript + bot_entries(news))
             if step.forget:
-                await self.store.forget(key)
-                if self.handoffs is not None:
-                    await self.handoffs.withdraw(key)
+                await self.end(key)
                 return TurnResult(step.replies, ended=True)
             if await self.store.save(step.conversation, step.transcript):
                 if self.handoffs is not None:
@@ -109,9 +103,7 @@ class DialogueService:
         """Change a stored conversation from outside a turn (a caseworker's action), with
         the same compare-and-set as a turn; None when it no longer exists or `change`
         refuses (returns None)."""
-        for attempt in range(MAX_ATTEMPTS):
-            if attempt:
-                await asyncio.sleep(random.uniform(0, BACKOFF_STEP * attempt))  # noqa: S311 (not a secret)
+        async for _ in _attempts():
             stored = await self.store.load(key)
             changed = None if stored is None else change(stored)
             if changed is None:
@@ -121,7 +113,17 @@ class DialogueService:
         raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one update")
 
     async def end(self, conversation_key: str) -> None:
-        """End a conversation at once and keep nothing (quick exit), its case too."""
+        """End a conversation at once and keep nothing (quick exit, forget me), its
+        case too."""
         await self.store.forget(conversation_key)
         if self.handoffs is not None:
             await self.handoffs.withdraw(conversation_key)
+
+
+async def _attempts() -> AsyncIterator[int]:
+    """Attempts at a compare-and-set save, with a growing random pause before each retry
+    so that writers racing for one conversation spread out."""
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            await asyncio.sleep(random.uniform(0, BACKOFF_STEP * attempt))  # noqa: S311 (not a secret)
+        yield attempt

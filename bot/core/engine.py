@@ -42,14 +42,21 @@ class Step:
     replies: tuple[Reply, ...]
     transcript: tuple[TranscriptEntry, ...]
     forget: bool = False
+    # The turn asked for a person anew: the case is routed and the person told their place.
+    # (A turn that keeps the place, like danger while waiting, leaves this False.)
+    hands_over: bool = False
 
 
 _Said = tuple[tuple[Reply, ...], tuple[TranscriptEntry, ...]]
 
 
+def bot_entries(replies: Iterable[Reply]) -> tuple[TranscriptEntry, ...]:
+    """The bot's part of the transcript: the texts of its replies."""
+    return tuple(TranscriptEntry("bot", r.text) for r in replies)
+
+
 def _said(replies: list[Reply]) -> _Said:
-    """Replies, and the same texts as the bot's part of the transcript."""
-    return tuple(replies), tuple(TranscriptEntry("bot", r.text) for r in replies)
+    return tuple(replies), bot_entries(replies)
 
 
 class _Cursor:
@@ -307,6 +314,7 @@ class _Turn:
         self.conversation = conversation
         self.is_new = conversation.revision == 0
         self.heard: list[TranscriptEntry] = []
+        self.hands_over = False
 
     def run(self, incoming: Incoming) -> Step:
         conversation = self.conversation
@@ -372,11 +380,13 @@ class _Turn:
         state = self.flow.states[state_name]
         old = self.conversation
         status: Status = "waiting" if state.is_terminal else "bot"
-        team = state.handoff
-        if old.status in HANDED_OVER and (state.danger or state_name == old.state):
-            # Danger, or the same state in another language: keep the place in the queue,
-            # or the caseworker.
+        team = state.handoff  # the service asked for; the handoff routes it to a team
+        # Danger, or the same state in another language: keep the place in the queue, or
+        # the caseworker.
+        keeps_place = old.status in HANDED_OVER and (state.danger or state_name == old.state)
+        if keeps_place:
             status, team = old.status, old.team
+        self.hands_over = state.is_terminal and not keeps_place
         self.conversation = replace(
             old,
             state=state_name,
@@ -390,4 +400,4 @@ class _Turn:
 
     def _step(self, said: _Said) -> Step:
         replies, entries = said
-        return Step(self.conversation, replies, (*self.heard, *entries))
+        return Step(self.conversation, replies, (*self.heard, *entries), hands_over=self.hands_over)

@@ -76,11 +76,10 @@ class Handoffs:
             await self.queue.remove(team, code)
         await self.news.announce(CASE_NEWS, conversation_key)
 
-    async def after_save(self, stored: Conversation | None, now: Conversation | None) -> None:
-        """Wake the caseworker's console: the person wrote, left or forgot."""
-        conversation = now or stored
-        if conversation is not None and any(c is not None and c.status in HANDED_OVER for c in (stored, now)):
-            await self.news.announce(CASE_NEWS, conversation.key)
+    async def after_save(self, stored: Conversation | None, now: Conversation) -> None:
+        """Wake the caseworker's console: the person wrote or left the queue."""
+        if now.status in HANDED_OVER or (stored is not None and stored.status in HANDED_OVER):
+            await self.news.announce(CASE_NEWS, now.key)
 
     async def settle(
         self, stored: Conversation | None, step: Step, now: datetime
@@ -100,8 +99,8 @@ class Handoffs:
             return step, ()
         if after.status == "talking":
             return step, ()
-        routed = before_team is not None and after.team == before_team
-        team = self.teams.teams[after.team] if routed and after.team else self._route(after)
+        kept = before_team is not None and not step.hands_over
+        team = self.teams.teams[before_team] if before_team is not None and kept else self._route(after)
         after = replace(after, team=team.id)
         case = Case(
             code,
@@ -117,11 +116,12 @@ class Handoffs:
         if before_team is not None and before_team != team.id:
             await self.queue.remove(before_team, code)
         step = replace(step, conversation=after)
-        if routed:
+        if kept:
             return step, ()
         return step, await self._queue_news(after, team.id, now)
 
     def _route(self, conversation: Conversation) -> Team:
+        """A new handoff: the engine put the service asked for where the team goes."""
         return self.teams.route(conversation.team or "", conversation.municipality)
 
     async def _queue_news(self, conversation: Conversation, team_id: str, now: datetime) -> tuple[Reply, ...]:

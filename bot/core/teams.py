@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.core.flow import NAME, Flow
 from bot.errors import Problem
 
+DEFAULT_LEASE_SECONDS = 60  # how long a claim holds without a live console
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -61,8 +62,8 @@ def parse_teams(data: Any, file: str, flows: Sequence[Flow]) -> tuple[Teams | No
     except (ZoneInfoNotFoundError, ValueError):
         problem("timezone", "is not a known time zone (like Europe/Stockholm)")
         timezone = ZoneInfo("UTC")
-    no_answer = _minutes(data, "no_answer_minutes", 15, problem) * 60
-    lease = _minutes(data, "lease_seconds", 60, problem)
+    no_answer = _whole_number(data, "no_answer_minutes", 15, 24 * 60, problem) * 60
+    lease = _whole_number(data, "lease_seconds", DEFAULT_LEASE_SECONDS, 3600, problem)
     teams: dict[str, Team] = {}
     raw_teams = data.get("teams")
     if not isinstance(raw_teams, dict) or not raw_teams:
@@ -109,9 +110,9 @@ def _end(hour: int, minute: int) -> time:
     return time.max if (hour, minute) == (24, 0) else time(hour, minute)
 
 
-def _minutes(data: Mapping[str, Any], name: str, default: int, problem: Any) -> int:
+def _whole_number(data: Mapping[str, Any], name: str, default: int, most: int, problem: Any) -> int:
     value = data.get(name, default)
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 24 * 60:
-        problem(name, "must be a whole number from 1 to 1440")
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= most:
+        problem(name, f"must be a whole number from 1 to {most}")
         return default
     return value

@@ -345,6 +345,33 @@ async def test_an_empty_reply_is_refused_and_not_audited(client: Client) -> None
     await sara.close()
 
 
+@pytest.mark.parametrize(
+    ("action", "form", "reason"),
+    [
+        ("transfer", {"to": "nowhere"}, "Välj ett annat team i listan."),
+        ("transfer", {"to": "support"}, "Välj ett annat team i listan."),
+        ("outcome", {"outcome": "solved it all"}, "Välj ett utfall i listan."),
+    ],
+)
+async def test_a_choice_not_in_the_list_is_refused_with_a_reason_and_the_case_stays(
+    client: Client, action: str, form: dict[str, str], reason: str
+) -> None:
+    await help_seeker_asks_for_a_person(client)
+    sara = await staff(client, "sara")
+    queue = await (await sara.get("/console")).text()
+    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
+    await sara.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    refused = await sara.post(
+        f"/console/cases/support/{code}/{action}", data={"csrf": csrf_of(queue), **form}
+    )
+    assert refused.status == 400
+    assert reason in await refused.text()
+    case = await client.app[CONSOLE].queue.case("support", code)
+    assert case is not None
+    assert (case.status, case.owner) == ("claimed", "sara")
+    await sara.close()
+
+
 async def test_an_admin_sees_conversations_only_of_teams_they_belong_to(client: Client, redis: Redis) -> None:
     await Accounts(redis).add("root", PASSWORD, "admin", ())
     await help_seeker_asks_for_a_person(client)

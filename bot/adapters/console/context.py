@@ -9,7 +9,6 @@ from aiohttp import web
 
 from bot.adapters.accounts import Account, Accounts, LoginGuard, Session, Sessions
 from bot.adapters.audit import AuditLog
-from bot.adapters.client_address import client_address
 from bot.adapters.conversation_store import RedisConversationStore
 from bot.adapters.crypto import ConversationKeyer
 from bot.adapters.handoff_queue import RedisHandoffQueue
@@ -35,10 +34,6 @@ class Console:
     keyer: ConversationKeyer
     trusted_proxies: frozenset[str] = frozenset()
 
-    def address_key(self, request: web.Request) -> str:
-        """The client's address as a hash: counted for login throttling, never kept in clear."""
-        return self.keyer.conversation_key("address", client_address(request, self.trusted_proxies))
-
     def https(self, request: web.Request) -> bool:
         """Served over https, directly or behind our own TLS proxy: cookies get Secure."""
         forwarded = (
@@ -56,7 +51,7 @@ class Console:
         an admin who is in the team): every case of their teams (SAFETY rule 15)."""
         if team not in self.visible_teams(account):
             return False
-        return account.role != "caseworker" or owner in (None, account.name)
+        return account.supervises or owner in (None, account.name)
 
 
 CONSOLE = web.AppKey("console", Console)

@@ -23,10 +23,11 @@ from aiohttp import WSCloseCode, web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.adapters.accounts import ACCOUNT_NAME, AccountLocked, Session
+from bot.adapters.client_address import hashed_client_address
 from bot.adapters.console.context import CONSOLE, SESSION, Console, session_of
 from bot.core.casework import OUTCOMES
 from bot.core.handoff import CASE_NEWS, Case
-from bot.errors import CaseError, FristadError, StoreError
+from bot.errors import CaseError, FristadError, NotYourCase, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ async def login(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     form = await request.post()
     name, password = str(form.get("name", "")).strip().lower(), str(form.get("password", ""))
-    address = console.address_key(request)
+    address = hashed_client_address(request, console.trusted_proxies, console.keyer)
     shown = name if ACCOUNT_NAME.match(name) else "(not an account name)"  # never a mistyped password
     try:
         attempt = await console.guard.attempt(name, address)
@@ -197,7 +198,7 @@ async def case_page(request: web.Request) -> web.Response:
         "case.html",
         case=case_row(case, time.time()),
         mine=case.owner == session.account.name,
-        supervising=session.account.role in ("supervisor", "admin") and case.status == "claimed",
+        supervising=session.account.supervises and case.status == "claimed",
         direction=translator.direction(case.language),
         language_name=translator.format(case.language, "language-name"),
         transcript=records,
@@ -219,8 +220,11 @@ async def case_action(request: web.Request) -> web.StreamResponse:
     text = str(form.get("text", "")).strip()[:4096]
     if action in ("reply", "note") and not text:
         return page(request, "error.html", status=400, message="Skriv något först.")
-    me, casework = session.account.name, console.casework
-    supervisor = session.account.role in ("supervisor", "admin")  # may reassign others' cases
+    if action == "transfer" and (form.get("to") == team or form.get("to") not in console.teams.teams):
+        return page(request, "error.html", status=400, message="Välj ett annat team i listan.")
+    if action == "outcome" and form.get("outcome") not in OUTCOMES:
+        return page(request, "error.html", status=400, message="Välj ett utfall i listan.")
+    me, casework, supervisor = session.account.name, console.casework, session.account.supervises
     try:
         if action == "claim":
             await casework.claim(team, code, me)
@@ -250,10 +254,9 @@ async def case_action(request: web.Request) -> web.StreamResponse:
 
 
 def explain(error: CaseError) -> str:
-    return {
-        "CaseNotFound": "Ärendet är avslutat: personen har gått, eller någon annan har avslutat det.",
-        "NotYourCase": "Ärendet är inte ditt: en kollega har redan tagit det.",
-    }.get(type(error).__name__, "Det gick inte.")
+    if isinstance(error, NotYourCase):
+        return "Ärendet är inte ditt: en kollega har redan tagit det."
+    return "Ärendet är avslutat: personen har gått, eller någon annan har avslutat det."
 
 
 @routes.get("/console/events")

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, web
 
-from bot.adapters.client_address import client_address
+from bot.adapters.client_address import hashed_client_address
 from bot.adapters.web_chat.context import WEB_CHAT
 from bot.core.engine import MAX_TEXT_LENGTH
 from bot.core.messages import Incoming, Reply
@@ -82,7 +82,7 @@ async def start_conversation(request: web.Request) -> web.Response:
     chat = request.app[WEB_CHAT]
     body = await json_body(request, required=False)
     hint = optional_string(body, "language", MAX_HINT_LENGTH) or request.headers.get("Accept-Language")
-    address = chat.address_key(client_address(request, chat.config.trusted_proxies))
+    address = hashed_client_address(request, chat.config.trusted_proxies, chat.keyer)
     if not await chat.limiter.allow("start", address, chat.config.conversations_per_minute):
         return too_many(request, "too many new conversations from this address")
     token = secrets.token_urlsafe(TOKEN_BYTES)

@@ -40,10 +40,6 @@ class WebChat:
     def conversation_key(self, token: str) -> str:
         return self.keyer.conversation_key(CHANNEL, token)
 
-    def address_key(self, address: str) -> str:
-        """A network address as a hash: counted, never stored in clear (SAFETY 11)."""
-        return self.keyer.conversation_key("address", address)
-
     def text(self, language: str, message_id: str) -> str:
         return self.translator.format(language, message_id, self.variables)
 
