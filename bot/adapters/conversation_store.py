@@ -131,9 +131,7 @@ class RedisConversationStore:
         )
         args: list[str | int | bytes] = [conversation.revision, self._ttl_ms, data]
         if transcript:
-            # One encrypted entry per turn: what the person said and what the bot answered.
-            turn = {"at": int(time.time()), "said": [[e.speaker, e.text] for e in transcript]}
-            args.append(self._encryptor.encrypt(json.dumps(turn).encode(), self._transcript_aad(key)))
+            args.append(self._sealed_turn(key, transcript))
         try:
             saved = await self._save(keys=list(redis_keys.conversation_keys(key)), args=args)
         except RedisError as err:
@@ -149,11 +147,11 @@ class RedisConversationStore:
     async def append(self, key: str, transcript: Sequence[TranscriptEntry]) -> bool:
         """Add a turn to the transcript without changing the state (a caseworker's
         reply); False when the conversation no longer exists."""
-        turn = {"at": int(time.time()), "said": [[e.speaker, e.text] for e in transcript]}
-        sealed = self._encryptor.encrypt(json.dumps(turn).encode(), self._transcript_aad(key))
         keys = [redis_keys.conversation_state(key), redis_keys.conversation_transcript(key)]
         try:
-            return bool(await self._append(keys=keys, args=[self._ttl_ms, sealed]))
+            return bool(
+                await self._append(keys=keys, args=[self._ttl_ms, self._sealed_turn(key, transcript)])
+            )
         except RedisError as err:
             raise StoreError("cannot add to the transcript") from err
 
@@ -181,7 +179,7 @@ class RedisConversationStore:
     async def add_note(self, key: str, author: str, text: str) -> bool:
         """A caseworker's note, encrypted; False when the conversation no longer exists."""
         note = json.dumps({"at": int(time.time()), "by": author, "text": text}).encode()
-        sealed = self._encryptor.encrypt(note, f"{key}:notes".encode())
+        sealed = self._encryptor.encrypt(note, self._notes_aad(key))
         keys = [redis_keys.conversation_state(key), redis_keys.conversation_notes(key)]
         try:
             return bool(await self._append(keys=keys, args=[self._ttl_ms, sealed]))
@@ -194,9 +192,18 @@ class RedisConversationStore:
             values = cast(list[bytes], await self._redis.lrange(redis_keys.conversation_notes(key), 0, -1))
         except RedisError as err:
             raise StoreError("cannot read notes") from err
-        notes = [json.loads(self._encryptor.decrypt(v, f"{key}:notes".encode())) for v in values]
+        notes = [json.loads(self._encryptor.decrypt(v, self._notes_aad(key))) for v in values]
         return [(n["at"], n["by"], n["text"]) for n in notes]
 
     @staticmethod
     def _transcript_aad(key: str) -> bytes:
         return f"{key}:transcript".encode()
+
+    @staticmethod
+    def _notes_aad(key: str) -> bytes:
+        return f"{key}:notes".encode()
+
+    def _sealed_turn(self, key: str, transcript: Sequence[TranscriptEntry]) -> bytes:
+        """One encrypted entry per turn: what the person said and what was answered."""
+        turn = {"at": int(time.time()), "said": [[e.speaker, e.text] for e in transcript]}
+        return self._encryptor.encrypt(json.dumps(turn).encode(), self._transcript_aad(key))

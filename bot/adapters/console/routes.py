@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import secrets
 import time
@@ -291,14 +290,14 @@ async def still_allowed(console: Console, cookie: str) -> Session | None:
 
 
 async def follow_queue(console: Console, cookie: str, ws: web.WebSocketResponse) -> None:
-    last = ""
+    last: list[dict[str, Any]] | None = None
     while not ws.closed:
         session = await still_allowed(console, cookie)
         if session is None:
             return
-        snapshot = json.dumps(await queue_snapshot(console, session))
+        snapshot = await queue_snapshot(console, session)
         if snapshot != last:
-            await ws.send_str(json.dumps({"type": "queue", "queues": json.loads(snapshot)}))
+            await ws.send_json({"type": "queue", "queues": snapshot})
             last = snapshot
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(ws.receive(), LIVE_SECONDS)
