@@ -55,7 +55,7 @@ def bot_entries(replies: Iterable[Reply]) -> tuple[TranscriptEntry, ...]:
     return tuple(TranscriptEntry("bot", r.text) for r in replies)
 
 
-def _said(replies: list[Reply]) -> _Said:
+def _said(replies: Sequence[Reply]) -> _Said:
     return tuple(replies), bot_entries(replies)
 
 
@@ -211,8 +211,7 @@ class CompiledFlow:
         return None if ref.otherwise is None else self.text(language, ref.otherwise, ref.vars)
 
     def _render_with_choices(self, state: str, language: str, message_id: str) -> _Said:
-        options = self._options(self.flow.states[state], language)
-        return _said([self._reply(language, self.text(language, message_id), options)])
+        return _said(self.say_message(state, language, message_id, {}))
 
     def _render_language_menu(self, language: str) -> _Said:
         options = tuple(
