@@ -83,6 +83,20 @@ async def help_seeker_asks_for_a_person(client: Client) -> str:
     return str(token)
 
 
+async def first_case(caseworker: TestClient[Any, Any]) -> tuple[str, str]:
+    """The caseworker's queue page, and the code of the first support case on it."""
+    queue = await (await caseworker.get("/console")).text()
+    found = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue)
+    assert found is not None
+    return queue, found.group(1)
+
+
+async def claim_first_case(caseworker: TestClient[Any, Any]) -> tuple[str, str]:
+    queue, code = await first_case(caseworker)
+    await caseworker.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    return queue, code
+
+
 async def test_login_gives_a_strict_cookie_with_a_new_session_id(client: Client) -> None:
     assert (await client.get("/console", allow_redirects=False)).headers["Location"] == "/console/login"
     response = await log_in(client, "sara")
@@ -196,8 +210,7 @@ async def test_a_whole_case_from_question_to_goodbye(client: Client) -> None:
     assert (await person.receive_json(timeout=5))["type"] == "ready"
 
     sara = await staff(client, "sara")
-    queue = await (await sara.get("/console")).text()
-    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
+    queue, code = await first_case(sara)
     csrf = csrf_of(queue)
     base = f"/console/cases/support/{code}"
     assert (await sara.post(f"{base}/claim", data={"csrf": csrf}, allow_redirects=False)).status == 303
@@ -238,9 +251,7 @@ async def test_the_console_shows_an_arabic_conversation_right_to_left(client: Cl
     await client.post("/api/v1/messages", json={"token": started["token"], "choice": "global:person"})
     await client.post("/api/v1/messages", json={"token": started["token"], "text": "مرحبا، أحتاج مساعدة"})
     sara = await staff(client, "sara")
-    queue = await (await sara.get("/console")).text()
-    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
-    await sara.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    _, code = await claim_first_case(sara)
     page = await (await sara.get(f"/console/cases/support/{code}")).text()
     assert 'class="said user" lang="ar" dir="rtl"' in page
     assert "مرحبا، أحتاج مساعدة" in page
@@ -251,9 +262,7 @@ async def test_the_console_shows_an_arabic_conversation_right_to_left(client: Cl
 async def test_roles_decide_who_sees_which_case(client: Client) -> None:
     await help_seeker_asks_for_a_person(client)
     sara, aino, ali = [await staff(client, name) for name in ("sara", "aino", "ali")]
-    queue = await (await sara.get("/console")).text()
-    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
-    await sara.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    _, code = await claim_first_case(sara)
     # A caseworker of another team sees neither the queue nor the case.
     assert code not in await (await ali.get("/console")).text()
     assert (await ali.get(f"/console/cases/support/{code}")).status == 404
@@ -278,9 +287,7 @@ async def test_roles_decide_who_sees_which_case(client: Client) -> None:
 async def test_live_case_page_shows_new_messages_and_keeps_the_claim(client: Client) -> None:
     token = await help_seeker_asks_for_a_person(client)
     sara = await staff(client, "sara")
-    queue = await (await sara.get("/console")).text()
-    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
-    await sara.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    _, code = await claim_first_case(sara)
     ws = await sara.ws_connect(f"/console/events?team=support&code={code}")
     await asyncio.sleep(0.3)
     await client.post("/api/v1/messages", json={"token": token, "text": "Är du kvar?"})
@@ -334,9 +341,7 @@ async def test_bad_forms_get_a_reason_not_an_error(client: Client) -> None:
 async def test_an_empty_reply_is_refused_and_not_audited(client: Client) -> None:
     await help_seeker_asks_for_a_person(client)
     sara = await staff(client, "sara")
-    queue = await (await sara.get("/console")).text()
-    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
-    await sara.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    queue, code = await claim_first_case(sara)
     empty = await sara.post(
         f"/console/cases/support/{code}/reply", data={"csrf": csrf_of(queue), "text": "  "}
     )
@@ -358,9 +363,7 @@ async def test_a_choice_not_in_the_list_is_refused_with_a_reason_and_the_case_st
 ) -> None:
     await help_seeker_asks_for_a_person(client)
     sara = await staff(client, "sara")
-    queue = await (await sara.get("/console")).text()
-    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
-    await sara.post(f"/console/cases/support/{code}/claim", data={"csrf": csrf_of(queue)})
+    queue, code = await claim_first_case(sara)
     refused = await sara.post(
         f"/console/cases/support/{code}/{action}", data={"csrf": csrf_of(queue), **form}
     )
@@ -384,8 +387,7 @@ async def test_an_admin_sees_conversations_only_of_teams_they_belong_to(client: 
 async def test_an_open_case_socket_stops_at_logout(client: Client) -> None:
     token = await help_seeker_asks_for_a_person(client)
     omar = await staff(client, "omar")
-    queue = await (await omar.get("/console")).text()
-    code = re.search(r"/console/cases/support/([A-Z2-7]{8})", queue).group(1)  # type: ignore[union-attr]
+    queue, code = await first_case(omar)
     ws = await omar.ws_connect(f"/console/events?team=support&code={code}")
     await ws.receive_json(timeout=5)  # the live page is up
     await omar.post("/console/logout", data={"csrf": csrf_of(queue)})
