@@ -104,3 +104,57 @@ def login_failures(scope: str, subject: str) -> str:
 def audit() -> str:
     """Stream of who did what to which case, when: never any content."""
     return f"{PREFIX}:audit"
+
+
+def telegram_chat(conversation_key: str) -> str:
+    """Hash of a Telegram conversation's chat: its encrypted chat id, the encrypted id
+    of the message whose buttons are current, and the last outbox entry delivered."""
+    return _conversation(conversation_key, "telegram")
+
+
+def telegram_messages(conversation_key: str) -> str:
+    """List of the encrypted ids (and send times) of every message in a Telegram chat,
+    both sides: what /exit deletes."""
+    return _conversation(conversation_key, "telegram-messages")
+
+
+def telegram_keys(conversation_key: str) -> tuple[str, ...]:
+    """The Telegram channel's keys of one conversation, chat and messages first; it
+    deletes them itself once it has deleted the chat's messages (it needs them until
+    then, after "forget me")."""
+    return (
+        telegram_chat(conversation_key),
+        telegram_messages(conversation_key),
+        telegram_pace(conversation_key),
+        telegram_delivery_lock(conversation_key),
+    )
+
+
+def telegram_delivery_lock(conversation_key: str) -> str:
+    """Held by the one worker delivering a conversation's replies, so they arrive in order."""
+    return _conversation(conversation_key, "telegram-lock")
+
+
+def telegram_pace(conversation_key: str) -> str:
+    """When the next message may be sent to this chat (Telegram: 1 per second)."""
+    return _conversation(conversation_key, "telegram-pace")
+
+
+def telegram_pace_all() -> str:
+    """When the next request to Telegram may be made at all (30 per second)."""
+    return f"{PREFIX}:telegram:pace"
+
+
+def telegram_deliveries() -> str:
+    """Stream of "conversation K has replies for Telegram", read by a consumer group."""
+    return f"{PREFIX}:telegram:deliveries"
+
+
+def telegram_update(update_id: int) -> str:
+    """Whether a Telegram update is being handled or was handled (duplicates are skipped)."""
+    return f"{PREFIX}:telegram:update:{update_id}"
+
+
+def telegram_cleanups() -> str:
+    """Sorted set of Telegram conversations by when their chat is due to be cleaned."""
+    return f"{PREFIX}:telegram:cleanups"

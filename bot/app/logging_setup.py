@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 
-QUIET_LIBRARIES = ("telegram", "httpx", "httpcore")
+QUIET_LIBRARIES = ("telegram",)
 # transitions logs every state change: noise, and a trace of what a person chose.
-# The access log would carry help-seekers' addresses.
-SILENT_LIBRARIES = ("transitions", "aiohttp.access")
+# The access log would carry help-seekers' addresses; httpx logs every request's
+# address at INFO, and the Bot API's address holds the bot token.
+SILENT_LIBRARIES = ("transitions", "aiohttp.access", "httpx", "httpcore")
 
 
 def configure_logging(level: str) -> None:

@@ -21,6 +21,7 @@ from bot.adapters.outbox import Outbox
 from bot.adapters.rate_limit import RateLimiter
 from bot.adapters.redis_server import RedisServerProcess
 from bot.adapters.statistics import Statistics
+from bot.adapters.telegram import TelegramAwareReplies, TelegramChannel, TelegramConfig, build_telegram
 from bot.app.keys import Keys, load_keys
 from bot.app.settings import Settings
 from bot.core.casework import Casework
@@ -50,6 +51,7 @@ class Runtime:
     queue: RedisHandoffQueue
     casework: Casework | None  # None when no teams are configured
     statistics: Statistics
+    telegram: TelegramChannel | None  # None when no bot token is configured
 
 
 @asynccontextmanager
@@ -86,7 +88,9 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
     dialogue = DialogueService(engine, store, settings.messages_per_minute, handoffs)
     statistics = Statistics(redis)
-    casework = Casework(dialogue, queue, store, outbox, statistics, teams) if teams else None
+    telegram = _telegram(settings, redis, keys, dialogue, outbox)
+    replies = outbox if telegram is None else TelegramAwareReplies(outbox, telegram.deliveries)
+    casework = Casework(dialogue, queue, store, replies, statistics, teams) if teams else None
     stop = asyncio.Event()
     background = (
         asyncio.create_task(notifier.listen(stop), name="notifications"),
@@ -105,6 +109,7 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
             queue,
             casework,
             statistics,
+            telegram,
         )
     finally:
         stop.set()
@@ -115,6 +120,34 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
         await redis.aclose()
         if embedded is not None:
             await asyncio.to_thread(embedded.stop)
+
+
+def _telegram(
+    settings: Settings, redis: Redis, keys: Keys, dialogue: DialogueService, outbox: Outbox
+) -> TelegramChannel | None:
+    telegram = settings.telegram
+    if telegram is None:
+        return None
+    config = TelegramConfig(
+        webhook_url=telegram.webhook_url,
+        webhook_secret=telegram.webhook_secret,
+        name=telegram.name,
+        description=telegram.description,
+        short_description=telegram.short_description,
+    )
+    return build_telegram(
+        config,
+        telegram.token,
+        telegram.api_base_url,
+        telegram.clean_after_hours,
+        redis,
+        keys.encryptor,
+        keys.keyer,
+        dialogue,
+        outbox,
+        settings.conversation_ttl_seconds,
+        telegram.per_chat_seconds,
+    )
 
 
 async def watch_queues(casework: Casework | None, stop: asyncio.Event) -> None:

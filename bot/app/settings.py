@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.adapters.telegram.pacing import PER_CHAT_SECONDS
 from bot.errors import ConfigError
 
 DAY = 24 * 3600
@@ -62,7 +63,38 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "(unset)",
         "Addresses of your own reverse proxies, comma-separated: for requests from them the address limits use X-Forwarded-For.",
     ),
+    "TELEGRAM_BOT_TOKEN": (
+        "(unset)",
+        "The Telegram bot's token from BotFather; the Telegram channel is on when it is set. Or TELEGRAM_BOT_TOKEN_FILE.",
+    ),
+    "TELEGRAM_WEBHOOK_URL": (
+        "(unset)",
+        "Public https address Telegram posts updates to (its path is served by Fristad, e.g. https://chat.example.se/telegram/webhook). Unset: Fristad polls Telegram (development, one process).",
+    ),
+    "TELEGRAM_WEBHOOK_SECRET": (
+        "(unset)",
+        "Secret Telegram sends with every update (16 to 256 letters, digits, _ or -); required with TELEGRAM_WEBHOOK_URL. Or TELEGRAM_WEBHOOK_SECRET_FILE.",
+    ),
+    "TELEGRAM_API_BASE_URL": ("https://api.telegram.org", "Address of the Telegram Bot API."),
+    "FRISTAD_TELEGRAM_CLEAN_AFTER_HOURS": (
+        "0",
+        "Delete a Telegram chat's messages this many hours after its last message (1 to 47, inside Telegram's 48-hour limit); 0: only on /exit.",
+    ),
+    "FRISTAD_TELEGRAM_NAME": (
+        "Chatt",
+        "The bot's name in Telegram: keep it neutral, it shows on lock screens.",
+    ),
+    "FRISTAD_TELEGRAM_DESCRIPTION": (
+        "Skriv /start för att börja. Skriv /exit för att radera chatten.",
+        "What Telegram shows in an empty chat with the bot.",
+    ),
+    "FRISTAD_TELEGRAM_SHORT_DESCRIPTION": (
+        "Chatt",
+        "What Telegram shows on the bot's profile and when it is shared.",
+    ),
 }
+
+TELEGRAM_MAX_CLEAN_HOURS = 47  # Telegram lets a bot delete messages for 48 hours
 
 
 @dataclass(frozen=True)
@@ -82,6 +114,7 @@ class Settings:
     messages_per_minute: int = 30
     web_conversations_per_minute: int = 20
     trusted_proxies: frozenset[str] = frozenset()
+    telegram: TelegramSettings | None = None  # None: the Telegram channel is off
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -110,7 +143,63 @@ class Settings:
             web_conversations_per_minute=_count(
                 env, "FRISTAD_WEB_CONVERSATIONS_PER_MINUTE", cls.web_conversations_per_minute
             ),
+            telegram=TelegramSettings.from_env(env),
         )
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str
+    api_base_url: str = "https://api.telegram.org"
+    webhook_url: str | None = None  # None: poll
+    webhook_secret: str | None = None
+    clean_after_hours: int = 0  # 0: only on /exit
+    name: str = "Chatt"
+    description: str = "Skriv /start för att börja. Skriv /exit för att radera chatten."
+    short_description: str = "Chatt"
+    # Telegram's limit; not configurable in production, only shortened by tests.
+    per_chat_seconds: float = PER_CHAT_SECONDS
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TelegramSettings | None:
+        token = _secret(env, "TELEGRAM_BOT_TOKEN")
+        if token is None:
+            return None
+        if not _BOT_TOKEN.match(token):
+            raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters)")
+        webhook_url = _url(env, "TELEGRAM_WEBHOOK_URL", "") if env.get("TELEGRAM_WEBHOOK_URL") else None
+        secret = _secret(env, "TELEGRAM_WEBHOOK_SECRET")
+        if webhook_url is not None and secret is None:
+            raise ConfigError("TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not")
+        if secret is not None and not _WEBHOOK_SECRET.match(secret):
+            raise ConfigError("TELEGRAM_WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or -")
+        clean = env.get("FRISTAD_TELEGRAM_CLEAN_AFTER_HOURS") or "0"
+        return cls(
+            token=token,
+            api_base_url=_url(env, "TELEGRAM_API_BASE_URL", cls.api_base_url).rstrip("/"),
+            webhook_url=webhook_url,
+            webhook_secret=secret,
+            clean_after_hours=0
+            if clean == "0"
+            else _whole_number(
+                env, "FRISTAD_TELEGRAM_CLEAN_AFTER_HOURS", 0, TELEGRAM_MAX_CLEAN_HOURS, " hours"
+            ),
+            name=_text(env, "FRISTAD_TELEGRAM_NAME", cls.name, 64),
+            description=_text(env, "FRISTAD_TELEGRAM_DESCRIPTION", cls.description, 512),
+            short_description=_text(env, "FRISTAD_TELEGRAM_SHORT_DESCRIPTION", cls.short_description, 120),
+        )
+
+
+_BOT_TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,64}$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+
+
+def _text(env: Mapping[str, str], name: str, default: str, most: int) -> str:
+    """A text Telegram shows (its own length limits)."""
+    value = (env.get(name) or default).strip()
+    if not value or len(value) > most:
+        raise ConfigError(f"{name} must be 1 to {most} characters")
+    return value
 
 
 def _secret(env: Mapping[str, str], name: str) -> str | None:

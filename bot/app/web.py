@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from redis.exceptions import RedisError
@@ -58,15 +59,32 @@ def init_app(settings: Settings, content: Content) -> web.Application:
                     keyer=runtime.keys.keyer,
                     trusted_proxies=settings.trusted_proxies,
                 )
-            yield
+            if runtime.telegram is None:
+                yield
+                return
+            stop = asyncio.Event()
+            telegram = asyncio.create_task(runtime.telegram.run(stop), name="telegram")
+            try:
+                yield
+            finally:
+                stop.set()
+                await telegram
 
     app.cleanup_ctx.append(runtime_ctx)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_web_chat(app, settings.frame_ancestors)
+    if settings.telegram is not None and settings.telegram.webhook_url is not None:
+        app.router.add_post(urlsplit(settings.telegram.webhook_url).path or "/", telegram_webhook)
     if content.teams is not None:
         add_console(app)
     return app
+
+
+async def telegram_webhook(request: web.Request) -> web.Response:
+    telegram = request.app[RUNTIME].telegram
+    assert telegram is not None  # the route exists only with a Telegram webhook configured
+    return await telegram.webhook(request)
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -1,0 +1,101 @@
+"""Telegram's limits, kept by every worker process together: at most one message per
+second to a chat and 30 requests per second in all (python-telegram-bot's own limiter
+does not pace private chats, and knows only its own process). A `RetryAfter` from
+Telegram is waited out and the request made again, so nothing is dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from bot.adapters import redis_keys
+from bot.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+PER_CHAT_SECONDS = 1.0
+ALL_PER_SECOND = 30
+RETRIES = 5  # RetryAfter answers waited out per request; then the caller tries later
+# Requests that put a new message in a chat (edits, deletions and answers to button
+# presses only count towards the overall limit).
+SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"})
+
+# Reserve the next free moment on a schedule; returns how many ms to wait for it.
+# KEYS: schedule. ARGV: interval in ms.
+_RESERVE = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+local at = math.max(now, free)
+local after = at + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], after, 'PX', after - now + 1000)
+return at - now
+"""
+
+
+class RedisPacer(BaseRateLimiter[int]):
+    def __init__(
+        self,
+        redis: Redis,
+        conversation_key: Callable[[int], str],
+        per_chat_seconds: float = PER_CHAT_SECONDS,
+        all_per_second: int = ALL_PER_SECOND,
+    ) -> None:
+        self._reserve = redis.register_script(_RESERVE)
+        self._conversation_key = conversation_key
+        self._chat_ms = round(per_chat_seconds * 1000)
+        self._all_ms = max(1, round(1000 / all_per_second))
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id = data.get("chat_id")
+        for attempt in range(RETRIES + 1):
+            if chat_id is not None:
+                await self._wait_turn(int(chat_id), endpoint in SENDS)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as err:
+                if attempt == RETRIES:
+                    raise
+                seconds = _seconds(err)
+                log.warning("Telegram asked to wait %.0f s before %s", seconds, endpoint)
+                await asyncio.sleep(seconds)
+        raise AssertionError("unreachable")
+
+    async def _wait_turn(self, chat_id: int, sends: bool) -> None:
+        try:
+            waits = [await self._reserve(keys=[redis_keys.telegram_pace_all()], args=[self._all_ms])]
+            if sends:
+                pace = redis_keys.telegram_pace(self._conversation_key(chat_id))
+                waits.append(await self._reserve(keys=[pace], args=[self._chat_ms]))
+        except RedisError as err:
+            raise StoreError("cannot reserve a moment to send") from err
+        wait_ms = max(int(w) for w in waits)
+        if wait_ms > 0:
+            await asyncio.sleep(wait_ms / 1000)
+
+
+def _seconds(err: RetryAfter) -> float:
+    value = err.retry_after  # a timedelta with PTB_TIMEDELTA (see build_telegram), an int before
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)

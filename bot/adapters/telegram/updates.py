@@ -1,0 +1,221 @@
+"""What each kind of Telegram update does. Private chats only: the bot answers nobody
+in a group or channel, and leaves one it is added to. Only text and button presses
+are read; anything else gets a short note of what the bot can read, and none of it is
+kept (only the message's id, so that /exit can delete it)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable
+from dataclasses import replace
+
+from telegram import Bot, CallbackQuery, Chat, ChatMember, Message, Update
+from telegram.error import TelegramError
+
+from bot.adapters.crypto import ConversationKeyer
+from bot.adapters.telegram.chats import TelegramChats
+from bot.adapters.telegram.delivery import TelegramDeliveries
+from bot.adapters.telegram.rendering import MAX_MESSAGE_LENGTH, joined
+from bot.core.dialogue import DialogueService
+from bot.core.engine import global_trigger
+from bot.core.messages import Incoming, Reply
+from bot.errors import ConversationNotFound, TooManyTurns
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+# Commands, in the order Telegram's menu shows them, with their description's message id.
+COMMANDS = {
+    "start": "telegram-command-start",
+    "danger": "telegram-command-danger",
+    "person": "telegram-command-person",
+    "language": "telegram-command-language",
+    "help": "telegram-command-help",
+    "exit": "telegram-command-exit",
+    "forget": "telegram-command-forget",
+}
+# The global action each command chooses (/exit is the channel's own: delete the chat).
+COMMAND_CHOICES = {
+    "start": global_trigger("restart"),  # a new conversation starts with the safety check
+    "danger": global_trigger("danger"),
+    "person": global_trigger("person"),
+    "language": global_trigger("language"),
+    "help": global_trigger("help"),
+    "forget": global_trigger("forget"),
+}
+EXIT_COMMAND = "exit"
+ONLY_TEXT = "telegram-only-text"
+EDITED = "telegram-edited"
+OLD_BUTTON = "telegram-old-button"
+TOO_MANY = "telegram-too-many"
+DELETE_CHAT = "telegram-delete-chat"
+TELEGRAM_MESSAGES = (*COMMANDS.values(), ONLY_TEXT, EDITED, OLD_BUTTON, TOO_MANY, DELETE_CHAT)
+
+
+class TelegramUpdates:
+    def __init__(
+        self,
+        bot: Bot,
+        dialogue: DialogueService,
+        keyer: ConversationKeyer,
+        chats: TelegramChats,
+        deliveries: TelegramDeliveries,
+    ) -> None:
+        self._bot = bot
+        self._dialogue = dialogue
+        self._keyer = keyer
+        self._chats = chats
+        self._deliveries = deliveries
+        self._flow = dialogue.engine.entry
+
+    def conversation_key(self, chat_id: int) -> str:
+        return self._keyer.conversation_key(CHANNEL, str(chat_id))
+
+    async def handle(self, update: Update) -> None:
+        """Act on one update. Raises StoreError when it could not be recorded (the
+        update is then to be tried again); Telegram's own refusals are logged."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        if chat.type != Chat.PRIVATE:
+            await self._left_alone(update, chat)
+            return
+        key = self.conversation_key(chat.id)
+        hint = update.effective_user.language_code if update.effective_user else None
+        if update.my_chat_member is not None:
+            if update.my_chat_member.new_chat_member.status == ChatMember.BANNED:
+                # Blocked: the person has left, as with /exit (deleting may be refused).
+                await self.clean_chat(key, forget=True)
+                await self._dialogue.end(key)
+        elif update.callback_query is not None:
+            await self._button(key, chat.id, update.callback_query, hint)
+        elif update.message is not None:
+            await self._message(key, chat.id, update.message, hint)
+        elif update.edited_message is not None:
+            await self._not_readable(key, EDITED, hint, new_chat=False)
+
+    async def _message(self, key: str, chat_id: int, message: Message, hint: str | None) -> None:
+        new_chat = await self._chats.remember(key, chat_id)
+        await self._chats.record(key, message.message_id)
+        text = message.text
+        if text is None:
+            await self._not_readable(key, ONLY_TEXT, hint, new_chat)
+            return
+        command = _command(text)
+        if command == EXIT_COMMAND:
+            await self.clean_chat(key, forget=True)
+            await self._dialogue.end(key)
+        elif command in COMMAND_CHOICES:
+            await self._turn(
+                Incoming(key, choice=COMMAND_CHOICES[command], language_hint=hint), chat_id, new_chat
+            )
+        else:
+            await self._turn(Incoming(key, text=text, language_hint=hint), chat_id, new_chat)
+
+    async def _button(self, key: str, chat_id: int, query: CallbackQuery, hint: str | None) -> None:
+        chat = await self._chats.chat(key)
+        pressed = query.message.message_id if query.message is not None else None
+        if chat is None or pressed is None or pressed != chat.keyboard or not query.data:
+            # Buttons of an older message: they are taken away, and nothing is chosen.
+            if pressed is not None:
+                await self._best_effort(
+                    self._bot.edit_message_reply_markup(chat_id, pressed, reply_markup=None)
+                )
+            await self._best_effort(
+                query.answer(self._flow.text(await self._language(key, hint), OLD_BUTTON))
+            )
+            return
+        await self._best_effort(query.answer())
+        await self._best_effort(self._bot.edit_message_reply_markup(chat_id, pressed, reply_markup=None))
+        await self._chats.buttons_gone(key)
+        await self._turn(Incoming(key, choice=query.data, language_hint=hint), chat_id, new_chat=False)
+
+    async def _turn(self, incoming: Incoming, chat_id: int, new_chat: bool) -> None:
+        key = incoming.conversation_key
+        try:
+            result = await self._dialogue.take_turn(incoming)
+        except TooManyTurns:
+            await self._not_readable(key, TOO_MANY, incoming.language_hint, new_chat=False)
+            return
+        if result.ended:  # "delete my data": the chat goes too, then the bot says it is done
+            await self.clean_chat(key, forget=True)
+            for reply in result.replies:
+                await self._best_effort(self._bot.send_message(chat_id, reply.text))
+            await self._chats.take_messages(key, mode="forget")  # sending left a pacing key
+            return
+        replies = list(result.replies)
+        if new_chat and replies:
+            replies = self._told_how_to_delete(replies)
+        await self._publish(key, joined(replies))
+
+    def _note(self, language: str, message_id: str) -> Reply:
+        return self._flow.bubble(language, self._flow.text(language, message_id), ())
+
+    def _told_how_to_delete(self, replies: list[Reply]) -> list[Reply]:
+        """The first reply in a chat ends with how to delete what the bot cannot: after
+        what the person asked for (the danger text first), in the same message."""
+        *before, last = replies
+        note = self._flow.text(last.language, DELETE_CHAT)
+        if len(last.text) + 2 + len(note) > MAX_MESSAGE_LENGTH:
+            return [*replies, self._note(last.language, DELETE_CHAT)]
+        return [*before, replace(last, text=f"{last.text}\n\n{note}")]
+
+    async def _not_readable(self, key: str, message_id: str, hint: str | None, new_chat: bool) -> None:
+        """A note of what the bot can read, with the choices of where the person is;
+        a first message that cannot be read starts the conversation."""
+        conversation = await self._dialogue.store.load(key)
+        if conversation is None:
+            result = await self._dialogue.take_turn(Incoming(key, language_hint=hint))
+            language = result.replies[0].language
+            replies = [self._note(language, message_id), *result.replies]
+            if new_chat:
+                replies = self._told_how_to_delete(replies)
+        else:
+            replies = list(
+                self._flow.say_with_choices(conversation.state, conversation.language, message_id)[0]
+            )
+        await self._publish(key, joined(replies))
+
+    async def _publish(self, key: str, replies: list[Reply]) -> None:
+        with contextlib.suppress(ConversationNotFound):  # ended meanwhile: nothing to say
+            await self._deliveries.publish(key, replies)
+
+    async def clean_chat(self, key: str, *, forget: bool) -> None:
+        """Delete every message of the chat Telegram still allows; with `forget`, the
+        chat's keys too. Ids are only dropped once their messages are deleted, so a
+        failure (Telegram unreachable) loses none."""
+        chat_id, seen = await self._chats.take_messages(key, mode="peek")
+        if chat_id is not None:
+            await self._deliveries.delete(chat_id, seen)
+        chat_id, rest = await self._chats.take_messages(key, mode="forget" if forget else "clean")
+        if chat_id is not None:
+            await self._deliveries.delete(chat_id, sorted(set(rest) - set(seen)))
+
+    async def _language(self, key: str, hint: str | None) -> str:
+        conversation = await self._dialogue.store.load(key)
+        return conversation.language if conversation else self._dialogue.engine.translator.negotiate(hint)
+
+    async def _left_alone(self, update: Update, chat: Chat) -> None:
+        """Groups and channels get no answer; the bot leaves a group it was added to."""
+        member = update.my_chat_member
+        if member is not None and member.new_chat_member.status in (
+            ChatMember.MEMBER,
+            ChatMember.ADMINISTRATOR,
+        ):
+            await self._best_effort(self._bot.leave_chat(chat.id))
+
+    @staticmethod
+    async def _best_effort(call: Awaitable[object]) -> None:
+        try:
+            await call
+        except TelegramError as err:
+            log.info("Telegram refused a request (%s)", type(err).__name__)
+
+
+def _command(text: str) -> str | None:
+    """`/start`, `/start@SomeBot` or `/start payload` -> "start"."""
+    if not text.startswith("/"):
+        return None
+    word = text[1:].split(maxsplit=1)[0] if text[1:].strip() else ""
+    return word.split("@", 1)[0].lower()

@@ -1,0 +1,373 @@
+"""The Telegram channel's edges: the webhook's secret, duplicates and retries, what is
+not text, groups, blocking, Telegram's limits, the neutral profile and the commands,
+polling, cleaning quiet chats, and a handoff answered from the console."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
+
+from bot.adapters.accounts import Accounts
+from bot.adapters.content_files import Content
+from bot.adapters.redis_server import RedisServerProcess
+from bot.app.settings import Settings
+from bot.app.web import RUNTIME, init_app
+from bot.core.translator import Translator
+from bot.errors import ConfigError
+from tests.adapters.test_console import PASSWORD, claim_first_case, csrf_of, staff
+from tests.conftest import start_redis
+from tests.helpers.bot_api import BotApiStandIn
+from tests.telegram.conftest import TEST_SECOND, Client, conversation_key, send, telegram_settings
+
+CHAT = 777
+HUNDRED = 100
+
+
+def text_of(content: Content, language: str, message_id: str) -> str:
+    return Translator(content.catalogues).format(language, message_id, content.flows[0].variables)
+
+
+# --- the webhook ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "secret", [None, "", "wrong-secret-of-good-length", "s3cret-token-for-the-webhook_012"]
+)
+async def test_an_update_without_the_right_secret_is_refused(
+    fristad: Client, api: BotApiStandIn, secret: str | None
+) -> None:
+    assert await send(fristad, api.text_update(CHAT, "/start"), secret=secret) == 403
+    await asyncio.sleep(0.3)
+    assert api.bot_messages(CHAT) == []
+
+
+async def test_a_repeated_update_is_handled_once(fristad: Client, api: BotApiStandIn) -> None:
+    update = api.text_update(CHAT, "/start")
+    assert await send(fristad, update) == 200
+    assert await send(fristad, update) == 200  # Telegram sends again when it missed our answer
+    await api.wait_for_bot_messages(CHAT, 1)
+    await asyncio.sleep(0.3)
+    assert len(api.bot_messages(CHAT)) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [(b"{not json", "not JSON"), (b"[1, 2]", "not an object"), (b'{"update_id": "7"}', "no whole-number id")],
+)
+async def test_a_body_that_is_not_an_update_gets_400(fristad: Client, body: bytes, why: str) -> None:
+    response = await fristad.post(
+        "/telegram/webhook",
+        data=body,
+        headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token-for-the-webhook_0123"},
+    )
+    assert response.status == 400, why
+    assert (await response.json())["reason"] == "the body is not a Telegram update"
+
+
+async def test_an_update_that_cannot_be_recorded_gets_503_and_is_handled_when_sent_again(
+    api: BotApiStandIn, shipped_content: Content, tmp_path: Path
+) -> None:
+    server = start_redis(tmp_path / "redis")
+    client: Client = TestClient(
+        TestServer(init_app(telegram_settings(server.url, tmp_path, api), shipped_content))
+    )
+    await client.start_server()
+    try:
+        update = api.text_update(CHAT, "/start")
+        server.stop()
+        assert await send(client, update) == 503  # Telegram keeps it and sends it again
+        assert api.bot_messages(CHAT) == []
+        server.start()
+        assert await send(client, update) == 200
+        await api.wait_for_bot_messages(CHAT, 1)
+    finally:
+        await client.close()
+        server.stop()
+
+
+# --- what is not text -------------------------------------------------------------------
+
+NOT_TEXT: dict[str, dict[str, Any]] = {
+    "photo": {"photo": [{"file_id": "p", "file_unique_id": "p1", "width": 90, "height": 90}]},
+    "voice": {"voice": {"file_id": "v", "file_unique_id": "v1", "duration": 3}},
+    "video": {"video": {"file_id": "d", "file_unique_id": "d1", "width": 9, "height": 9, "duration": 3}},
+    "sticker": {
+        "sticker": {
+            "file_id": "s",
+            "file_unique_id": "s1",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        }
+    },
+    "location": {"location": {"latitude": 59.44, "longitude": 18.07}},
+    "contact": {"contact": {"phone_number": "+46701234567", "first_name": "Anna"}},
+    "document": {"document": {"file_id": "f", "file_unique_id": "f1"}},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_TEXT))
+async def test_what_is_not_text_gets_a_note_in_the_persons_language_and_nothing_is_kept(
+    fristad: Client, api: BotApiStandIn, redis: Redis, shipped_content: Content, kind: str
+) -> None:
+    await send(fristad, api.text_update(CHAT, "/start", language_code="pl"))
+    await api.wait_for_bot_messages(CHAT, 1)
+    store = fristad.app[RUNTIME].store
+    key = conversation_key(fristad, CHAT)
+    before = await store.transcript(key)
+
+    assert await send(fristad, api.content_update(CHAT, NOT_TEXT[kind], language_code="pl")) == 200
+    *_, note = await api.wait_for_bot_messages(CHAT, 2)
+    assert note.text.startswith(text_of(shipped_content, "pl", "telegram-only-text"))
+    assert note.buttons  # still where the person was, with its choices
+    assert await store.transcript(key) == before
+    for stored in await redis.keys("*"):
+        assert b"+46701234567" not in (await redis.dump(stored) or b"")
+
+
+async def test_a_first_message_that_is_not_text_starts_the_conversation(
+    fristad: Client, api: BotApiStandIn, shipped_content: Content
+) -> None:
+    await send(fristad, api.content_update(CHAT, NOT_TEXT["voice"], language_code="uk"))
+    [first] = await api.wait_for_bot_messages(CHAT, 1)
+    assert first.text.startswith(text_of(shipped_content, "uk", "telegram-only-text"))
+    assert text_of(shipped_content, "uk", "safety-question") in first.text
+
+
+async def test_an_edited_message_is_not_read_and_the_person_is_told(
+    fristad: Client, api: BotApiStandIn, shipped_content: Content
+) -> None:
+    start = api.text_update(CHAT, "/start")
+    await send(fristad, start)
+    await api.wait_for_bot_messages(CHAT, 1)
+    assert await send(fristad, api.edit_update(CHAT, start["message"]["message_id"], "/danger")) == 200
+    *_, note = await api.wait_for_bot_messages(CHAT, 2)
+    assert note.text.startswith(text_of(shipped_content, "sv", "telegram-edited"))
+
+
+@pytest.mark.parametrize("kind", ["group", "supergroup", "channel"])
+async def test_messages_in_groups_and_channels_get_no_answer_and_leave_nothing(
+    fristad: Client, api: BotApiStandIn, redis: Redis, kind: str
+) -> None:
+    assert await send(fristad, api.group_update(-100123, kind)) == 200
+    await asyncio.sleep(0.3)
+    assert api.method_calls("sendMessage") == []
+    assert await redis.keys("fristad:conv:*") == []  # no conversation, no chat
+
+
+async def test_the_bot_leaves_a_group_it_is_added_to(fristad: Client, api: BotApiStandIn) -> None:
+    assert await send(fristad, api.added_to_group_update(-100124)) == 200
+    await api.wait_until(lambda: bool(api.method_calls("leaveChat")))
+    assert api.method_calls("leaveChat")[0].params["chat_id"] == "-100124"
+    assert api.method_calls("sendMessage") == []
+
+
+async def test_blocking_the_bot_ends_the_conversation(
+    fristad: Client, api: BotApiStandIn, redis: Redis
+) -> None:
+    await send(fristad, api.text_update(CHAT, "/start"))
+    await api.wait_for_bot_messages(CHAT, 1)
+    assert await send(fristad, api.block_update(CHAT)) == 200
+    assert await redis.keys(f"*{conversation_key(fristad, CHAT)}*") == []
+
+
+async def test_an_old_button_is_answered_and_chooses_nothing(
+    fristad: Client, api: BotApiStandIn, shipped_content: Content
+) -> None:
+    await send(fristad, api.text_update(CHAT, "/start"))
+    [welcome] = await api.wait_for_bot_messages(CHAT, 1)
+    await send(fristad, api.press(CHAT, welcome, "safe"))
+    await api.wait_for_bot_messages(CHAT, 2)
+    assert await send(fristad, api.press(CHAT, welcome, "not_safe")) == 200  # a second press of the old one
+    await asyncio.sleep(0.3)
+    assert len(api.bot_messages(CHAT)) == 2
+    answer = api.method_calls("answerCallbackQuery")[-1]
+    assert answer.params["text"] == text_of(shipped_content, "sv", "telegram-old-button")
+
+
+# --- Telegram's limits ---------------------------------------------------------------------
+
+
+async def test_a_hundred_replies_to_one_chat_keep_the_per_chat_limit_and_all_arrive_in_order(
+    fristad: Client, api: BotApiStandIn, redis: Redis
+) -> None:
+    await Accounts(redis).add("sara", PASSWORD, "caseworker", ("support",))
+    await send(fristad, api.text_update(CHAT, "/start"))
+    await send(fristad, api.text_update(CHAT, "/person"))
+    await api.wait_for_bot_messages(CHAT, 2)
+    sara = await staff(fristad, "sara")
+    try:
+        await claim_first_case(sara)
+        api.refusals["sendMessage"] = [(429, 1)]  # Telegram says "too many" once: waited out
+        casework = fristad.app[RUNTIME].casework
+        assert casework is not None
+        key = conversation_key(fristad, CHAT)
+        [case] = [c for c in await fristad.app[RUNTIME].queue.claimed("support") if c.conversation_key == key]
+        for number in range(HUNDRED):
+            await casework.reply("support", case.code, "sara", f"svar {number}")
+        last = f"svar {HUNDRED - 1}"
+        await api.wait_until(lambda: api.bot_messages(CHAT)[-1].text == last, within=40)
+        replies = [m.text for m in api.bot_messages(CHAT) if m.text.startswith("svar ")]
+        assert replies == [f"svar {n}" for n in range(HUNDRED)]
+        sends = [c.at for c in api.method_calls("sendMessage") if c.params["chat_id"] == str(CHAT)]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(sends)]
+        assert min(gaps) >= TEST_SECOND * 0.9  # the stand-in's clock, not ours
+    finally:
+        await sara.close()
+
+
+async def test_the_overall_limit_spreads_requests_to_many_chats(
+    api: BotApiStandIn,
+    redis_server: RedisServerProcess,
+    redis: Redis,
+    shipped_content: Content,
+    tmp_path: Path,
+) -> None:
+    client: Client = TestClient(
+        TestServer(init_app(telegram_settings(redis_server.url, tmp_path, api), shipped_content))
+    )
+    await client.start_server()
+    try:
+        started = time.monotonic()
+        for chat in range(1, 61):
+            assert await send(client, api.text_update(chat, "/start")) == 200
+        await api.wait_until(lambda: len(api.method_calls("sendMessage")) >= 60, within=30)
+        sends = sorted(c.at for c in api.method_calls("sendMessage"))
+        # 60 messages at 30 per second take at least two seconds, whatever else happens.
+        assert sends[-1] - sends[0] >= 59 / 30 * 0.95
+        assert time.monotonic() - started < 30
+    finally:
+        await client.close()
+
+
+# --- the profile, the commands and polling ----------------------------------------------
+
+
+async def test_the_bot_is_set_up_neutral_with_commands_in_every_language(
+    fristad: Client, api: BotApiStandIn, shipped_content: Content
+) -> None:
+    await api.wait_until(lambda: len(api.commands) == len(shipped_content.catalogues) + 1)
+    assert api.webhook["url"] == "https://fristad.example/telegram/webhook"
+    assert api.webhook["secret_token"] == "s3cret-token-for-the-webhook_0123"
+    assert api.profile == {
+        "name": "Chatt",
+        "description": "Skriv /start för att börja. Skriv /exit för att radera chatten.",
+        "short_description": "Chatt",
+    }
+    names = ["start", "danger", "person", "language", "help", "exit", "forget"]
+    for language in shipped_content.catalogues:
+        commands = api.commands[language]
+        assert [c["command"] for c in commands] == names
+        assert commands[1]["description"] == text_of(shipped_content, language, "telegram-command-danger")
+    assert api.commands[None] == api.commands["sv"]
+
+
+async def test_polling_works_when_no_webhook_is_set(
+    api: BotApiStandIn,
+    redis_server: RedisServerProcess,
+    redis: Redis,
+    shipped_content: Content,
+    tmp_path: Path,
+) -> None:
+    settings = telegram_settings(
+        redis_server.url, tmp_path, api, TELEGRAM_WEBHOOK_URL="", TELEGRAM_WEBHOOK_SECRET=""
+    )
+    client: Client = TestClient(TestServer(init_app(settings, shipped_content)))
+    await client.start_server()
+    try:
+        api.queue_for_polling(api.text_update(CHAT, "/start", language_code="en"))
+        [welcome] = await api.wait_for_bot_messages(CHAT, 1)
+        assert "safe" in welcome.text
+        assert (await client.post("/telegram/webhook", json={})).status in (404, 405)  # no webhook to post to
+    finally:
+        await client.close()
+
+
+async def test_quiet_chats_are_cleaned_when_configured_and_the_conversation_goes_on(
+    api: BotApiStandIn,
+    redis_server: RedisServerProcess,
+    redis: Redis,
+    shipped_content: Content,
+    tmp_path: Path,
+) -> None:
+    settings = telegram_settings(redis_server.url, tmp_path, api, FRISTAD_TELEGRAM_CLEAN_AFTER_HOURS="2")
+    client: Client = TestClient(TestServer(init_app(settings, shipped_content)))
+    await client.start_server()
+    try:
+        await send(client, api.text_update(CHAT, "/start"))
+        await api.wait_for_bot_messages(CHAT, 1)
+        telegram = client.app[RUNTIME].telegram
+        assert telegram is not None
+        assert await telegram.clean_quiet_chats(time.time() + 3600) == 0  # an hour later: not yet
+        assert await telegram.clean_quiet_chats(time.time() + 2 * 3600 + 1) == 1
+        assert api.visible(CHAT) == []
+        await send(client, api.text_update(CHAT, "ja"))  # the conversation is still there
+        [quick_exit] = await api.wait_for_bot_messages(CHAT, 1)
+        assert "/exit" in quick_exit.text
+    finally:
+        await client.close()
+
+
+# --- a handoff -----------------------------------------------------------------------------
+
+
+async def test_a_telegram_handoff_is_answered_from_the_console(
+    fristad: Client, api: BotApiStandIn, redis: Redis
+) -> None:
+    await Accounts(redis).add("sara", PASSWORD, "caseworker", ("support",))
+    await send(fristad, api.text_update(CHAT, "/start"))
+    await send(fristad, api.text_update(CHAT, "/person"))
+    await api.wait_for_bot_messages(CHAT, 2)
+    sara = await staff(fristad, "sara")
+    try:
+        queue, code = await claim_first_case(sara)
+        await api.wait_until(
+            lambda: api.bot_messages(CHAT)[-1].text.startswith("Nu skriver du med en person")
+        )
+        asked = len(api.bot_messages(CHAT))
+
+        await send(fristad, api.text_update(CHAT, "Jag vågar inte gå hem"))
+        case_page = await (await sara.get(f"/console/cases/support/{code}")).text()
+        assert "Jag vågar inte gå hem" in case_page
+
+        await sara.post(
+            f"/console/cases/support/{code}/reply",
+            data={"csrf": csrf_of(queue), "text": "Du kan sova här i natt."},
+        )
+        *_, answer = await api.wait_for_bot_messages(CHAT, asked + 1)
+        assert answer.text == "Du kan sova här i natt."
+        assert [data for _, data in answer.buttons] == ["back", "global:danger"]  # end, or danger
+    finally:
+        await sara.close()
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "does not look like a bot token"),
+        ({"TELEGRAM_WEBHOOK_URL": "https://x.example/tg"}, "TELEGRAM_WEBHOOK_SECRET is not"),
+        ({"TELEGRAM_WEBHOOK_URL": "https://x.example/tg", "TELEGRAM_WEBHOOK_SECRET": "short"}, "16 to 256"),
+        ({"TELEGRAM_WEBHOOK_URL": "ftp://x.example/tg", "TELEGRAM_WEBHOOK_SECRET": "a" * 20}, "http(s)"),
+        ({"FRISTAD_TELEGRAM_CLEAN_AFTER_HOURS": "48"}, "between 1 and 47"),
+        ({"FRISTAD_TELEGRAM_NAME": "x" * 65}, "1 to 64"),
+    ],
+)
+def test_wrong_telegram_settings_are_refused_with_a_reason(env: dict[str, str], problem: str) -> None:
+    with pytest.raises(ConfigError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35, **env})
+
+
+def test_the_channel_is_off_without_a_token() -> None:
+    assert Settings.from_env({"TELEGRAM_WEBHOOK_URL": "https://x.example/tg"}).telegram is None
