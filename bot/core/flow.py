@@ -18,6 +18,7 @@ from bot.errors import Problem
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 MESSAGE_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+MAX_OPTION_ID_BYTES = 64  # an option's id is the data of a Telegram button
 
 # Global actions every flow defines. "language" and "forget" are done by the engine;
 # the others lead to a state of the flow.
@@ -297,7 +298,12 @@ def parse_flow(data: Any, file: str, version: str) -> tuple[Flow | None, list[Pr
             option_id = r.string(option, "id", opath, NAME, required=False) or goto
             words = r.keywords(option.get("keywords", {}), f"{opath}.keywords")
             municipality = r.string(option, "municipality", opath, NAME, required=False)
-            if option_id in {o.id for o in options}:
+            if option_id and len(option_id.encode()) > MAX_OPTION_ID_BYTES:
+                r.problem(
+                    opath,
+                    f"option id is longer than {MAX_OPTION_ID_BYTES} bytes (Telegram's limit for a button)",
+                )
+            elif option_id in {o.id for o in options}:
                 r.problem(opath, f"option id {option_id!r} is used twice in this state")
             elif label and goto and option_id:
                 options.append(FlowOption(option_id, label, goto, words, municipality))

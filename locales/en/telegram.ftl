@@ -12,3 +12,5 @@ telegram-edited = I cannot read edited messages. Please send the new text as a n
 telegram-old-button = That button no longer works. Please use the buttons in the latest message.
 telegram-too-many = You are writing very fast. Please wait a moment and write again. If you are in danger: call { $emergency }.
 telegram-delete-chat = Telegram only lets me delete messages that are less than two days old. You can delete older messages yourself: press and hold the chat in your chat list and choose Delete.
+telegram-previews = Tip: in Telegram's settings, under Notifications, you can turn off message previews. Then no text shows on the lock screen.
+telegram-opener = New message.

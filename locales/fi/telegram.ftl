@@ -12,3 +12,5 @@ telegram-edited = En voi lukea muokattuja viestejä. Lähetä uusi teksti uutena
 telegram-old-button = Tämä painike ei enää toimi. Käytä uusimman viestin painikkeita.
 telegram-too-many = Kirjoitat todella nopeasti. Odota hetki ja kirjoita sitten uudelleen. Jos olet vaarassa, soita { $emergency }.
 telegram-delete-chat = Telegram antaa minun poistaa vain alle kaksi vuorokautta vanhoja viestejä. Vanhemmat viestit voit poistaa itse: paina keskustelua pitkään keskustelulistassa ja valitse Poista.
+telegram-previews = Vinkki: Telegramin asetuksissa, kohdassa Ilmoitukset, voit poistaa viestien esikatselun. Silloin lukitusnäytöllä ei näy tekstiä.
+telegram-opener = Uusi viesti.

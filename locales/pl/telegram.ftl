@@ -12,3 +12,5 @@ telegram-edited = Nie umiem czytać zmienionych wiadomości. Wyślij nowy tekst 
 telegram-old-button = Ten przycisk już nie działa. Użyj przycisków z ostatniej wiadomości.
 telegram-too-many = Wiadomości przychodzą bardzo szybko. Poczekaj chwilę i napisz ponownie. W niebezpieczeństwie dzwoń pod { $emergency }.
 telegram-delete-chat = Telegram pozwala mi usuwać tylko wiadomości młodsze niż dwie doby. Starsze wiadomości można usunąć samodzielnie: przytrzymaj czat na liście czatów i wybierz „Usuń”.
+telegram-previews = Wskazówka: w ustawieniach Telegrama, w sekcji Powiadomienia, można wyłączyć podgląd wiadomości. Wtedy na ekranie blokady nie widać żadnego tekstu.
+telegram-opener = Nowa wiadomość.

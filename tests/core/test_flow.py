@@ -88,6 +88,10 @@ def test_the_tiny_flow_parses_with_its_states_options_and_keywords() -> None:
             ),
             "states.atv.options[0].municipality: 'Täby' is not a valid name",
         ),
+        (
+            ("{id: back, label: opt-back", "{id: back" + "_and_more" * 7 + ", label: opt-back"),
+            "states.atv.options[0]: option id is longer than 64 bytes (Telegram's limit for a button)",
+        ),
     ],
 )
 def test_schema_mistakes_are_located(change: tuple[str, str], expected: str) -> None:

@@ -29,6 +29,16 @@ class ChatMessage:
     reply_markup: dict[str, Any] | None = None
 
     @property
+    def opener(self) -> str:
+        """The first paragraph: what a lock screen or the chat list shows."""
+        return self.text.split("\n\n", 1)[0]
+
+    @property
+    def body(self) -> str:
+        """The text after the first paragraph."""
+        return self.text.split("\n\n", 1)[1] if "\n\n" in self.text else ""
+
+    @property
     def buttons(self) -> list[tuple[str, str]]:
         """(label, callback data) of every button, row by row."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from redis.asyncio import Redis
 from bot.adapters.accounts import Accounts
 from bot.adapters.content_files import Content
 from bot.adapters.redis_server import RedisServerProcess
+from bot.app.logging_setup import QUIET_LIBRARIES, SILENT_LIBRARIES, configure_logging
 from bot.app.settings import Settings
 from bot.app.web import RUNTIME, init_app
 from bot.core.translator import Translator
@@ -127,7 +129,7 @@ async def test_what_is_not_text_gets_a_note_in_the_persons_language_and_nothing_
 
     assert await send(fristad, api.content_update(CHAT, NOT_TEXT[kind], language_code="pl")) == 200
     *_, note = await api.wait_for_bot_messages(CHAT, 2)
-    assert note.text.startswith(text_of(shipped_content, "pl", "telegram-only-text"))
+    assert note.body.startswith(text_of(shipped_content, "pl", "telegram-only-text"))
     assert note.buttons  # still where the person was, with its choices
     assert await store.transcript(key) == before
     for stored in await redis.keys("*"):
@@ -139,8 +141,8 @@ async def test_a_first_message_that_is_not_text_starts_the_conversation(
 ) -> None:
     await send(fristad, api.content_update(CHAT, NOT_TEXT["voice"], language_code="uk"))
     [first] = await api.wait_for_bot_messages(CHAT, 1)
-    assert first.text.startswith(text_of(shipped_content, "uk", "telegram-only-text"))
-    assert text_of(shipped_content, "uk", "safety-question") in first.text
+    assert first.body.startswith(text_of(shipped_content, "uk", "telegram-only-text"))
+    assert text_of(shipped_content, "uk", "safety-question") in first.body
 
 
 async def test_an_edited_message_is_not_read_and_the_person_is_told(
@@ -151,7 +153,7 @@ async def test_an_edited_message_is_not_read_and_the_person_is_told(
     await api.wait_for_bot_messages(CHAT, 1)
     assert await send(fristad, api.edit_update(CHAT, start["message"]["message_id"], "/danger")) == 200
     *_, note = await api.wait_for_bot_messages(CHAT, 2)
-    assert note.text.startswith(text_of(shipped_content, "sv", "telegram-edited"))
+    assert note.body.startswith(text_of(shipped_content, "sv", "telegram-edited"))
 
 
 @pytest.mark.parametrize("kind", ["group", "supergroup", "channel"])
@@ -215,8 +217,8 @@ async def test_a_hundred_replies_to_one_chat_keep_the_per_chat_limit_and_all_arr
         for number in range(HUNDRED):
             await casework.reply("support", case.code, "sara", f"svar {number}")
         last = f"svar {HUNDRED - 1}"
-        await api.wait_until(lambda: api.bot_messages(CHAT)[-1].text == last, within=40)
-        replies = [m.text for m in api.bot_messages(CHAT) if m.text.startswith("svar ")]
+        await api.wait_until(lambda: api.bot_messages(CHAT)[-1].body == last, within=40)
+        replies = [m.body for m in api.bot_messages(CHAT) if m.body.startswith("svar ")]
         assert replies == [f"svar {n}" for n in range(HUNDRED)]
         sends = [c.at for c in api.method_calls("sendMessage") if c.params["chat_id"] == str(CHAT)]
         gaps = [later - earlier for earlier, later in itertools.pairwise(sends)]
@@ -286,7 +288,7 @@ async def test_polling_works_when_no_webhook_is_set(
     try:
         api.queue_for_polling(api.text_update(CHAT, "/start", language_code="en"))
         [welcome] = await api.wait_for_bot_messages(CHAT, 1)
-        assert "safe" in welcome.text
+        assert "safe" in welcome.body
         assert (await client.post("/telegram/webhook", json={})).status in (404, 405)  # no webhook to post to
     finally:
         await client.close()
@@ -312,7 +314,7 @@ async def test_quiet_chats_are_cleaned_when_configured_and_the_conversation_goes
         assert api.visible(CHAT) == []
         await send(client, api.text_update(CHAT, "ja"))  # the conversation is still there
         [quick_exit] = await api.wait_for_bot_messages(CHAT, 1)
-        assert "/exit" in quick_exit.text
+        assert "/exit" in quick_exit.body
     finally:
         await client.close()
 
@@ -331,7 +333,7 @@ async def test_a_telegram_handoff_is_answered_from_the_console(
     try:
         queue, code = await claim_first_case(sara)
         await api.wait_until(
-            lambda: api.bot_messages(CHAT)[-1].text.startswith("Nu skriver du med en person")
+            lambda: api.bot_messages(CHAT)[-1].body.startswith("Nu skriver du med en person")
         )
         asked = len(api.bot_messages(CHAT))
 
@@ -344,8 +346,37 @@ async def test_a_telegram_handoff_is_answered_from_the_console(
             data={"csrf": csrf_of(queue), "text": "Du kan sova här i natt."},
         )
         *_, answer = await api.wait_for_bot_messages(CHAT, asked + 1)
-        assert answer.text == "Du kan sova här i natt."
+        assert answer.body == "Du kan sova här i natt."
         assert [data for _, data in answer.buttons] == ["back", "global:danger"]  # end, or danger
+    finally:
+        await sara.close()
+
+
+async def test_a_reply_too_long_for_one_message_is_split_each_part_neutral(
+    fristad: Client, api: BotApiStandIn, redis: Redis, shipped_content: Content
+) -> None:
+    await Accounts(redis).add("sara", PASSWORD, "caseworker", ("support",))
+    await send(fristad, api.text_update(CHAT, "/start"))
+    await send(fristad, api.text_update(CHAT, "/person"))
+    await api.wait_for_bot_messages(CHAT, 2)
+    sara = await staff(fristad, "sara")
+    try:
+        queue, code = await claim_first_case(sara)
+        await api.wait_until(
+            lambda: api.bot_messages(CHAT)[-1].body.startswith("Nu skriver du med en person")
+        )
+        asked = len(api.bot_messages(CHAT))
+        long_reply = "Du är inte ensam. " * 227  # 4,086 characters: one message without the opener
+        await sara.post(
+            f"/console/cases/support/{code}/reply", data={"csrf": csrf_of(queue), "text": long_reply}
+        )
+        *_, first, second = await api.wait_for_bot_messages(CHAT, asked + 2)
+        opener = text_of(shipped_content, "sv", "telegram-opener")
+        assert first.opener == second.opener == opener
+        assert all(len(m.text) <= 4096 for m in (first, second))
+        assert f"{first.body} {second.body}" == long_reply.strip()
+        assert first.buttons == []
+        assert [data for _, data in second.buttons] == ["back", "global:danger"]
     finally:
         await sara.close()
 
@@ -371,3 +402,51 @@ def test_wrong_telegram_settings_are_refused_with_a_reason(env: dict[str, str], 
 
 def test_the_channel_is_off_without_a_token() -> None:
     assert Settings.from_env({"TELEGRAM_WEBHOOK_URL": "https://x.example/tg"}).telegram is None
+
+
+async def test_the_logs_hold_no_message_text_chat_id_or_token(
+    fristad: Client, api: BotApiStandIn, redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SAFETY rule 11, with the log level at its most talkative (DEBUG)."""
+    root = logging.getLogger()
+    levels = {name: logging.getLogger(name).level for name in ("", *QUIET_LIBRARIES, *SILENT_LIBRARIES)}
+    configure_logging("DEBUG")
+    root.setLevel(logging.DEBUG)  # basicConfig leaves pytest's own root logger alone
+    try:
+        chat = 987654321
+        await Accounts(redis).add("sara", PASSWORD, "caseworker", ("support",))
+        await send(fristad, api.text_update(chat, "/start"))
+        await send(fristad, api.text_update(chat, "/person"))
+        await send(fristad, api.text_update(chat, "Kanelbulle-hemlis"))
+        await send(fristad, api.content_update(chat, NOT_TEXT["contact"]))
+        api.refusals["sendMessage"] = [(429, 1)]
+        await api.wait_for_bot_messages(chat, 3)
+        sara = await staff(fristad, "sara")
+        queue, code = await claim_first_case(sara)
+        await sara.post(
+            f"/console/cases/support/{code}/reply", data={"csrf": csrf_of(queue), "text": "Svar-hemlis"}
+        )
+        await api.wait_until(lambda: api.bot_messages(chat)[-1].body == "Svar-hemlis")
+        await send(fristad, api.text_update(chat, "/exit"))
+        await sara.close()
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert "Telegram asked to wait" in logged  # the logs were captured
+    for secret in ("Kanelbulle", "Svar-hemlis", str(chat), api.token, "+46701234567", "Anna"):
+        assert secret not in logged
+
+
+async def test_the_danger_button_of_an_older_message_still_works(
+    fristad: Client, api: BotApiStandIn, shipped_content: Content
+) -> None:
+    await send(fristad, api.text_update(CHAT, "/start"))
+    [welcome] = await api.wait_for_bot_messages(CHAT, 1)
+    await send(fristad, api.press(CHAT, welcome, "safe"))
+    _, quick_exit = await api.wait_for_bot_messages(CHAT, 2)
+    # The buttons of the welcome are gone, but an app that has not redrawn it may send the press.
+    assert await send(fristad, api.press(CHAT, welcome, "global:danger")) == 200
+    *_, danger = await api.wait_for_bot_messages(CHAT, 3)
+    assert danger.body.startswith(text_of(shipped_content, "sv", "danger-now"))
+    assert api.chats[CHAT][quick_exit.message_id].reply_markup is None  # only the newest has buttons

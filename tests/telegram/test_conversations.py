@@ -23,21 +23,23 @@ async def test_a_conversation_by_buttons_in_swedish(
 ) -> None:
     assert await send(fristad, api.text_update(CHAT, "/start")) == 200
     [welcome] = await api.wait_for_bot_messages(CHAT, 1)
-    assert welcome.text.endswith(text_of(shipped_content, "sv", "telegram-delete-chat"))  # told once
-    assert text_of(shipped_content, "sv", "safety-question") in welcome.text
+    assert welcome.opener == text_of(shipped_content, "sv", "telegram-opener")
+    how_to_delete = text_of(shipped_content, "sv", "telegram-delete-chat")
+    assert welcome.body.endswith(f"{how_to_delete}\n\n{text_of(shipped_content, 'sv', 'telegram-previews')}")
+    assert text_of(shipped_content, "sv", "safety-question") in welcome.body
     assert [data for _, data in welcome.buttons] == ["safe", "not_safe", "global:danger"]
 
     assert await send(fristad, api.press(CHAT, welcome, "safe")) == 200
     _, quick_exit = await api.wait_for_bot_messages(CHAT, 2)
-    assert "/exit" in quick_exit.text
+    assert "/exit" in quick_exit.body
     assert api.visible(CHAT)[1].reply_markup is None  # the pressed buttons are gone: no second press
-    assert text_of(shipped_content, "sv", "telegram-delete-chat") not in quick_exit.text  # only once
+    assert how_to_delete not in quick_exit.body  # only once
 
     assert await send(fristad, api.press(CHAT, quick_exit, "continue")) == 200
     *_, who = await api.wait_for_bot_messages(CHAT, 3)
     assert who.buttons
     assert all(m.reply_markup is None for m in api.bot_messages(CHAT)[:-1])
-    assert who.text == text_of(shipped_content, "sv", "who-are-you")
+    assert who.body == text_of(shipped_content, "sv", "who-are-you")
 
 
 async def test_a_conversation_by_text_in_arabic(
@@ -45,14 +47,14 @@ async def test_a_conversation_by_text_in_arabic(
 ) -> None:
     assert await send(fristad, api.text_update(CHAT, "مرحبا", language_code="ar")) == 200
     [welcome] = await api.wait_for_bot_messages(CHAT, 1)
-    assert text_of(shipped_content, "ar", "safety-question") in welcome.text
+    assert text_of(shipped_content, "ar", "safety-question") in welcome.body
     assert (text_of(shipped_content, "ar", "action-danger"), "global:danger") in welcome.buttons
     assert await send(fristad, api.text_update(CHAT, "نعم", language_code="ar")) == 200
     _, quick_exit = await api.wait_for_bot_messages(CHAT, 2)
-    assert quick_exit.text.startswith(text_of(shipped_content, "ar", "quick-exit")[:20])
+    assert quick_exit.body.startswith(text_of(shipped_content, "ar", "quick-exit")[:20])
     assert await send(fristad, api.text_update(CHAT, "سكين", language_code="ar")) == 200  # "knife"
     *_, danger = await api.wait_for_bot_messages(CHAT, 3)
-    assert danger.text.startswith(text_of(shipped_content, "ar", "danger-now"))
+    assert danger.body.startswith(text_of(shipped_content, "ar", "danger-now"))
 
 
 async def test_the_language_comes_from_telegram_and_can_be_changed(
@@ -60,20 +62,20 @@ async def test_the_language_comes_from_telegram_and_can_be_changed(
 ) -> None:
     await send(fristad, api.text_update(CHAT, "/start", language_code="fi-FI"))
     [welcome] = await api.wait_for_bot_messages(CHAT, 1)
-    assert text_of(shipped_content, "fi", "safety-question") in welcome.text
+    assert text_of(shipped_content, "fi", "safety-question") in welcome.body
 
     await send(fristad, api.text_update(CHAT, "/language", language_code="fi-FI"))
     *_, menu = await api.wait_for_bot_messages(CHAT, 2)
     assert ("English", "language:en") in menu.buttons
     await send(fristad, api.press(CHAT, menu, "language:en"))
     *_, english = await api.wait_for_bot_messages(CHAT, 3)
-    assert text_of(shipped_content, "en", "safety-question") in english.text
+    assert text_of(shipped_content, "en", "safety-question") in english.body
 
 
 async def test_an_unknown_language_falls_back_to_swedish(fristad: Client, api: BotApiStandIn) -> None:
     await send(fristad, api.text_update(CHAT, "/start", language_code="ja"))
     [welcome] = await api.wait_for_bot_messages(CHAT, 1)
-    assert "säker" in welcome.text
+    assert "säker" in welcome.body
 
 
 async def test_commands_choose_the_global_actions(
@@ -81,12 +83,12 @@ async def test_commands_choose_the_global_actions(
 ) -> None:
     await send(fristad, api.text_update(CHAT, "/danger"))
     [danger] = await api.wait_for_bot_messages(CHAT, 1)
-    assert danger.text.startswith(
+    assert danger.body.startswith(
         text_of(shipped_content, "sv", "danger-now")
     )  # danger first, even before the safety check
     await send(fristad, api.text_update(CHAT, "/help"))
     *_, help_text = await api.wait_for_bot_messages(CHAT, 2)
-    assert help_text.text.startswith(text_of(shipped_content, "sv", "help-text"))
+    assert help_text.body.startswith(text_of(shipped_content, "sv", "help-text"))
 
 
 async def test_exit_deletes_every_message_of_the_chat_and_everything_stored(
@@ -135,8 +137,8 @@ async def test_delete_my_data_empties_the_chat_and_then_says_so(
     await api.wait_for_bot_messages(CHAT, 1)
     await send(fristad, api.text_update(CHAT, "/forget"))
     [said] = await api.wait_for_bot_messages(CHAT, 1)
-    assert said.text == text_of(shipped_content, "sv", "engine-forgotten")
-    assert [m.text for m in api.visible(CHAT)] == [said.text]
+    assert said.body == text_of(shipped_content, "sv", "engine-forgotten")
+    assert [m.body for m in api.visible(CHAT)] == [said.body]
     assert await redis.keys(f"*{conversation_key(fristad, CHAT)}*") == []
 
 
@@ -148,7 +150,7 @@ async def test_a_new_conversation_after_exit_starts_with_the_safety_check(
     await send(fristad, api.text_update(CHAT, "/exit"))
     await send(fristad, api.text_update(CHAT, "hej"))
     [welcome] = await api.wait_for_bot_messages(CHAT, 1)
-    assert "säker" in welcome.text
+    assert "säker" in welcome.body
 
 
 async def test_no_message_text_or_chat_id_is_stored_in_clear(
@@ -162,3 +164,15 @@ async def test_no_message_text_or_chat_id_is_stored_in_clear(
         assert b"hemlighetsfull" not in dumped
         assert str(CHAT).encode() not in dumped
         assert str(CHAT).encode() not in key
+
+
+async def test_every_message_begins_with_a_neutral_line_for_lock_screens_and_the_chat_list(
+    fristad: Client, api: BotApiStandIn, shipped_content: Content
+) -> None:
+    for typed in ("/start", "نعم", "/help", "/danger"):
+        await send(fristad, api.text_update(CHAT, typed, language_code="ar"))
+    messages = await api.wait_for_bot_messages(CHAT, 4)
+    assert {m.opener for m in messages} == {text_of(shipped_content, "ar", "telegram-opener")}
+    assert (
+        text_of(shipped_content, "ar", "telegram-previews") in messages[0].body
+    )  # how to hide previews, once

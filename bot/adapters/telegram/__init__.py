@@ -16,7 +16,7 @@ from bot.adapters.telegram.channel import TelegramChannel, TelegramConfig
 from bot.adapters.telegram.chats import TelegramChats
 from bot.adapters.telegram.delivery import TelegramAwareReplies, TelegramDeliveries
 from bot.adapters.telegram.pacing import PER_CHAT_SECONDS, RedisPacer
-from bot.adapters.telegram.updates import CHANNEL, TELEGRAM_MESSAGES, TelegramUpdates
+from bot.adapters.telegram.updates import CHANNEL, OPENER, TELEGRAM_MESSAGES, TelegramUpdates
 from bot.core.dialogue import DialogueService
 
 __all__ = [
@@ -56,6 +56,7 @@ def build_telegram(
         rate_limiter=pacer,  # type: ignore[arg-type]
     )
     chats = TelegramChats(redis, encryptor, ttl_seconds, clean_after_hours * 3600)
-    deliveries = TelegramDeliveries(redis, bot, chats, outbox)
+    flow = dialogue.engine.entry
+    deliveries = TelegramDeliveries(redis, bot, chats, outbox, lambda language: flow.text(language, OPENER))
     updates = TelegramUpdates(bot, dialogue, keyer, chats, deliveries)
     return TelegramChannel(config, redis, updates, deliveries, dialogue.engine.translator)

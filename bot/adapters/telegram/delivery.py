@@ -23,14 +23,14 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.adapters import redis_keys
 from bot.adapters.outbox import Outbox
 from bot.adapters.telegram.chats import TelegramChats
-from bot.adapters.telegram.rendering import keyboard
+from bot.adapters.telegram.rendering import keyboard, message_texts
 from bot.core.messages import Reply
 from bot.errors import StoreError
 
 log = logging.getLogger(__name__)
 
 GROUP = "deliverers"
-READ_BLOCK_MS = 1000
+READ_BLOCK_MS = 250  # also how long a stop waits for the reader
 READ_COUNT = 100
 # A signal nobody acknowledged for this long is taken over (its worker died, or its
 # delivery failed and is tried again).
@@ -41,9 +41,12 @@ MAX_SIGNALS = 100_000
 
 
 class TelegramDeliveries:
-    def __init__(self, redis: Redis, bot: Bot, chats: TelegramChats, outbox: Outbox) -> None:
+    def __init__(
+        self, redis: Redis, bot: Bot, chats: TelegramChats, outbox: Outbox, opener: Callable[[str], str]
+    ) -> None:
         self._redis = redis
         self.bot = bot
+        self.opener = opener  # the neutral first line of every message, per language
         self.chats = chats
         self._outbox = outbox
         self._consumer = f"{socket.gethostname()}-{secrets.token_hex(4)}"
@@ -140,22 +143,32 @@ class TelegramDeliveries:
             markup = keyboard(reply)
             if markup is not None and chat.keyboard is not None:
                 await self._remove_buttons(chat.chat_id, chat.keyboard)
+            texts = message_texts(self.opener(reply.language), reply.text)
+            sent: list[int] = []
             try:
-                sent = await self.bot.send_message(chat.chat_id, reply.text, reply_markup=markup)
+                for number, text in enumerate(texts, 1):
+                    buttons = markup if number == len(texts) else None  # under the last part
+                    sent.append(
+                        (await self.bot.send_message(chat.chat_id, text, reply_markup=buttons)).message_id
+                    )
             except Forbidden:
                 log.info("Telegram: the person has blocked the bot; replies dropped")
                 return
             except BadRequest as err:
                 log.error("Telegram refused a reply (%s); skipped", err.message[:80])
+                markup = None
+            for number, message_id in enumerate(sent, 1):
+                done = number == len(sent)
+                shows_buttons = None if markup is None or not done else True
+                if not await self.chats.record(
+                    key, message_id, delivered=entry_id if done else "", keyboard=shows_buttons
+                ):
+                    await self.delete(chat.chat_id, sent)  # the chat was deleted meanwhile
+                    return
+            if not sent:
                 await self.chats.record(key, None, delivered=entry_id)
-                continue
-            if not await self.chats.record(
-                key, sent.message_id, delivered=entry_id, keyboard=None if markup is None else True
-            ):
-                await self.delete(chat.chat_id, [sent.message_id])  # the chat was deleted meanwhile
-                return
-            if markup is not None:
-                chat = replace(chat, keyboard=sent.message_id)
+            if markup is not None and sent:
+                chat = replace(chat, keyboard=sent[-1])
             await keep_lock()  # a long delivery (100 replies take 100 s) keeps its lock
 
     async def _remove_buttons(self, chat_id: int, message_id: int) -> None:

@@ -9,7 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.messages import Reply
 
-MAX_MESSAGE_LENGTH = 4096  # Telegram's limit for one message
+MAX_MESSAGE_LENGTH = 4096  # Telegram's limit for one message, in UTF-16 code units
+# Bubbles are joined up to this length, leaving room for the neutral opener.
+MAX_JOINED_LENGTH = MAX_MESSAGE_LENGTH - 200
 ACTIONS_PER_ROW = 2
 
 
@@ -47,4 +49,36 @@ def joined(replies: Sequence[Reply]) -> list[Reply]:
 
 
 def _fits(first: Reply, second: Reply) -> bool:
-    return len(first.text) + 2 + len(second.text) <= MAX_MESSAGE_LENGTH
+    return _length(first.text) + 2 + _length(second.text) <= MAX_JOINED_LENGTH
+
+
+def message_texts(opener: str, text: str) -> list[str]:
+    """A reply as Telegram messages, each beginning with the neutral opener, so that a
+    lock screen or the chat list shows nothing of what the chat is about; a text too
+    long for one message is split between paragraphs or words."""
+    room = MAX_MESSAGE_LENGTH - _length(opener) - 2
+    parts: list[str] = []
+    rest = text.strip()
+    while _length(rest) > room:
+        cut = _longest_prefix(rest, room)
+        split = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
+        cut = split if split > cut // 2 else cut
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    parts.append(rest)
+    return [f"{opener}\n\n{part}" for part in parts]
+
+
+def _length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _longest_prefix(text: str, units: int) -> int:
+    """How many characters of `text` fit in `units` UTF-16 code units."""
+    count = 0
+    for index, char in enumerate(text):
+        count += 2 if ord(char) > 0xFFFF else 1
+        if count > units:
+            return index
+    return len(text)

@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from bot.adapters.crypto import ConversationKeyer
 from bot.adapters.telegram.chats import TelegramChats
 from bot.adapters.telegram.delivery import TelegramDeliveries
-from bot.adapters.telegram.rendering import MAX_MESSAGE_LENGTH, joined
+from bot.adapters.telegram.rendering import joined, message_texts
 from bot.core.dialogue import DialogueService
 from bot.core.engine import global_trigger
 from bot.core.messages import Incoming, Reply
@@ -35,10 +35,11 @@ COMMANDS = {
     "exit": "telegram-command-exit",
     "forget": "telegram-command-forget",
 }
+DANGER_CHOICE = global_trigger("danger")
 # The global action each command chooses (/exit is the channel's own: delete the chat).
 COMMAND_CHOICES = {
     "start": global_trigger("restart"),  # a new conversation starts with the safety check
-    "danger": global_trigger("danger"),
+    "danger": DANGER_CHOICE,
     "person": global_trigger("person"),
     "language": global_trigger("language"),
     "help": global_trigger("help"),
@@ -50,7 +51,18 @@ EDITED = "telegram-edited"
 OLD_BUTTON = "telegram-old-button"
 TOO_MANY = "telegram-too-many"
 DELETE_CHAT = "telegram-delete-chat"
-TELEGRAM_MESSAGES = (*COMMANDS.values(), ONLY_TEXT, EDITED, OLD_BUTTON, TOO_MANY, DELETE_CHAT)
+PREVIEWS = "telegram-previews"
+OPENER = "telegram-opener"  # the neutral first line of every message the bot sends
+TELEGRAM_MESSAGES = (
+    *COMMANDS.values(),
+    ONLY_TEXT,
+    EDITED,
+    OLD_BUTTON,
+    TOO_MANY,
+    DELETE_CHAT,
+    PREVIEWS,
+    OPENER,
+)
 
 
 class TelegramUpdates:
@@ -93,7 +105,7 @@ class TelegramUpdates:
         elif update.message is not None:
             await self._message(key, chat.id, update.message, hint)
         elif update.edited_message is not None:
-            await self._not_readable(key, EDITED, hint, new_chat=False)
+            await self._not_readable(key, EDITED, hint, await self._chats.remember(key, chat.id))
 
     async def _message(self, key: str, chat_id: int, message: Message, hint: str | None) -> None:
         new_chat = await self._chats.remember(key, chat_id)
@@ -116,7 +128,8 @@ class TelegramUpdates:
     async def _button(self, key: str, chat_id: int, query: CallbackQuery, hint: str | None) -> None:
         chat = await self._chats.chat(key)
         pressed = query.message.message_id if query.message is not None else None
-        if chat is None or pressed is None or pressed != chat.keyboard or not query.data:
+        danger = query.data == DANGER_CHOICE  # always answered, from whichever message
+        if not danger and (chat is None or pressed is None or pressed != chat.keyboard or not query.data):
             # Buttons of an older message: they are taken away, and nothing is chosen.
             if pressed is not None:
                 await self._best_effort(
@@ -127,9 +140,12 @@ class TelegramUpdates:
             )
             return
         await self._best_effort(query.answer())
-        await self._best_effort(self._bot.edit_message_reply_markup(chat_id, pressed, reply_markup=None))
-        await self._chats.buttons_gone(key)
-        await self._turn(Incoming(key, choice=query.data, language_hint=hint), chat_id, new_chat=False)
+        if pressed is not None:
+            await self._best_effort(self._bot.edit_message_reply_markup(chat_id, pressed, reply_markup=None))
+        if chat is not None and pressed == chat.keyboard:
+            await self._chats.buttons_gone(key)
+        new_chat = await self._chats.remember(key, chat_id)
+        await self._turn(Incoming(key, choice=query.data, language_hint=hint), chat_id, new_chat)
 
     async def _turn(self, incoming: Incoming, chat_id: int, new_chat: bool) -> None:
         key = incoming.conversation_key
@@ -141,7 +157,8 @@ class TelegramUpdates:
         if result.ended:  # "delete my data": the chat goes too, then the bot says it is done
             await self.clean_chat(key, forget=True)
             for reply in result.replies:
-                await self._best_effort(self._bot.send_message(chat_id, reply.text))
+                for text in message_texts(self._deliveries.opener(reply.language), reply.text):
+                    await self._best_effort(self._bot.send_message(chat_id, text))
             await self._chats.take_messages(key, mode="forget")  # sending left a pacing key
             return
         replies = list(result.replies)
@@ -153,12 +170,11 @@ class TelegramUpdates:
         return self._flow.bubble(language, self._flow.text(language, message_id), ())
 
     def _told_how_to_delete(self, replies: list[Reply]) -> list[Reply]:
-        """The first reply in a chat ends with how to delete what the bot cannot: after
-        what the person asked for (the danger text first), in the same message."""
+        """The first reply in a chat ends with how to delete what the bot cannot, and
+        how to hide previews: after what the person asked for (the danger text first),
+        in the same message."""
         *before, last = replies
-        note = self._flow.text(last.language, DELETE_CHAT)
-        if len(last.text) + 2 + len(note) > MAX_MESSAGE_LENGTH:
-            return [*replies, self._note(last.language, DELETE_CHAT)]
+        note = "\n\n".join(self._flow.text(last.language, m) for m in (DELETE_CHAT, PREVIEWS))
         return [*before, replace(last, text=f"{last.text}\n\n{note}")]
 
     async def _not_readable(self, key: str, message_id: str, hint: str | None, new_chat: bool) -> None:
