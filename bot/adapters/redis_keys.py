@@ -141,7 +141,7 @@ def telegram_pace(conversation_key: str) -> str:
 
 
 def telegram_pace_all() -> str:
-    """When the next request to Telegram may be made at all (30 per second)."""
+    """When the next message may be sent to any chat (30 per second in all)."""
     return f"{PREFIX}:telegram:pace"
 
 

@@ -273,6 +273,8 @@ class BotApiStandIn:
         return True
 
     def _api_deleteMessages(self, params: dict[str, Any]) -> Any:
+        if int(params["chat_id"]) in self.blocked:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
         ids = params["message_ids"]
         if not 1 <= len(ids) <= 100:
             raise _ApiError(400, "Bad Request: too many message identifiers specified")

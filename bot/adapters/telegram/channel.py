@@ -82,7 +82,8 @@ class TelegramChannel:
             if self.config.webhook_url is None:
                 tasks.append(asyncio.create_task(self._poll(stop), name="telegram-polling"))
             await stop.wait()
-            tasks[-1].cancel()  # a long poll would hold the stop up
+            if self.config.webhook_url is None:
+                tasks[-1].cancel()  # a long poll would hold the stop up
             await asyncio.gather(*tasks, return_exceptions=True)
         finally:
             await self._bot.shutdown()

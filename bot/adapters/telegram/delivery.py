@@ -98,6 +98,15 @@ class TelegramDeliveries:
         for task in list(self._running.values()):
             task.cancel()
         await asyncio.gather(*self._running.values(), return_exceptions=True)
+        await self._leave_group(stream)
+
+    async def _leave_group(self, stream: str) -> None:
+        """Take this process's name off the group, unless it still holds signals (then
+        another worker takes them over, and the name stays until it is empty)."""
+        with contextlib.suppress(RedisError, OSError):
+            mine = await self._redis.xpending_range(stream, GROUP, "-", "+", 1, consumername=self._consumer)
+            if not mine:
+                await self._redis.xgroup_delconsumer(stream, GROUP, self._consumer)
 
     def _take(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
         for signal_id, fields in entries:
@@ -177,9 +186,9 @@ class TelegramDeliveries:
 
     async def delete(self, chat_id: int, message_ids: list[int]) -> None:
         """Delete messages, 100 at a time (Telegram's most); those Telegram no longer
-        allows are left."""
+        allows (too old, or the person has blocked the bot) are left."""
         for start in range(0, len(message_ids), 100):
-            with contextlib.suppress(BadRequest):
+            with contextlib.suppress(BadRequest, Forbidden):
                 await self.bot.delete_messages(chat_id, message_ids[start : start + 100])
 
 

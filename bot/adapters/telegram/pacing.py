@@ -1,5 +1,5 @@
 """Telegram's limits, kept by every worker process together: at most one message per
-second to a chat and 30 requests per second in all (python-telegram-bot's own limiter
+second to a chat and 30 messages per second in all (python-telegram-bot's own limiter
 does not pace private chats, and knows only its own process). A `RetryAfter` from
 Telegram is waited out and the request made again, so nothing is dropped."""
 
@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 PER_CHAT_SECONDS = 1.0
 ALL_PER_SECOND = 30
 RETRIES = 5  # RetryAfter answers waited out per request; then the caller tries later
-# Requests that put a new message in a chat (edits, deletions and answers to button
-# presses only count towards the overall limit).
+# Requests that put a new message in a chat: what the limits count. Edits, deletions
+# and answers to button presses are not paced (a RetryAfter for them is waited out).
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"})
 
 # Reserve the next free moment on a schedule; returns how many ms to wait for it.
@@ -71,8 +71,8 @@ class RedisPacer(BaseRateLimiter[int]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         chat_id = data.get("chat_id")
         for attempt in range(RETRIES + 1):
-            if chat_id is not None:
-                await self._wait_turn(int(chat_id), endpoint in SENDS)
+            if chat_id is not None and endpoint in SENDS:
+                await self._wait_turn(int(chat_id))
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as err:
@@ -83,12 +83,13 @@ class RedisPacer(BaseRateLimiter[int]):
                 await asyncio.sleep(seconds)
         raise AssertionError("unreachable")
 
-    async def _wait_turn(self, chat_id: int, sends: bool) -> None:
+    async def _wait_turn(self, chat_id: int) -> None:
         try:
-            waits = [await self._reserve(keys=[redis_keys.telegram_pace_all()], args=[self._all_ms])]
-            if sends:
-                pace = redis_keys.telegram_pace(self._conversation_key(chat_id))
-                waits.append(await self._reserve(keys=[pace], args=[self._chat_ms]))
+            pace = redis_keys.telegram_pace(self._conversation_key(chat_id))
+            waits = [
+                await self._reserve(keys=[redis_keys.telegram_pace_all()], args=[self._all_ms]),
+                await self._reserve(keys=[pace], args=[self._chat_ms]),
+            ]
         except RedisError as err:
             raise StoreError("cannot reserve a moment to send") from err
         wait_ms = max(int(w) for w in waits)
