@@ -33,6 +33,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 HANDLING_SECONDS = 120  # an update being handled is not handled again meanwhile
 HANDLED_SECONDS = 24 * 3600  # Telegram gives up re-sending an update long before
 POLL_SECONDS = 10
+MAX_POLL_PAUSE_SECONDS = 30.0  # while Telegram cannot be reached
 CLEAN_EVERY_SECONDS = 60
 CONFIGURE_RETRY_SECONDS = 30
 HANDLED = b"done"
@@ -140,6 +141,7 @@ class TelegramChannel:
         """Development mode: ask Telegram for updates; move past one only once it is
         recorded."""
         offset: int | None = None
+        pause = 1.0
         while not stop.is_set():
             try:
                 updates = await self._bot.get_updates(
@@ -148,10 +150,14 @@ class TelegramChannel:
                 for update in updates:
                     await self.handle_once(update)
                     offset = update.update_id + 1
+                pause = 1.0
             except (TelegramError, StoreError, UpdateBusy) as err:
-                log.warning("Telegram polling interrupted (%s); trying again", type(err).__name__)
+                log.warning(
+                    "Telegram polling interrupted (%s); trying again in %.0f s", type(err).__name__, pause
+                )
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 1)
+                    await asyncio.wait_for(stop.wait(), pause)
+                pause = min(pause * 2, MAX_POLL_PAUSE_SECONDS)
 
     async def _configure(self, stop: asyncio.Event) -> None:
         """Webhook, neutral name and descriptions, commands in every language: tried
