@@ -127,12 +127,18 @@ def telegram_keys(conversation_key: str) -> tuple[str, ...]:
         telegram_messages(conversation_key),
         telegram_pace(conversation_key),
         telegram_delivery_lock(conversation_key),
+        telegram_noted(conversation_key),
     )
 
 
 def telegram_delivery_lock(conversation_key: str) -> str:
     """Held by the one worker delivering a conversation's replies, so they arrive in order."""
     return _conversation(conversation_key, "telegram-lock")
+
+
+def telegram_noted(conversation_key: str) -> str:
+    """Set for a minute after a note about what the bot cannot read (photos, floods)."""
+    return _conversation(conversation_key, "telegram-noted")
 
 
 def telegram_pace(conversation_key: str) -> str:

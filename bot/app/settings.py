@@ -78,7 +78,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "TELEGRAM_API_BASE_URL": ("https://api.telegram.org", "Address of the Telegram Bot API."),
     "FRISTAD_TELEGRAM_CLEAN_AFTER_HOURS": (
         "0",
-        "Delete a Telegram chat's messages this many hours after its last message (1 to 47, inside Telegram's 48-hour limit); 0: only on /exit.",
+        "Delete a Telegram chat's messages this many hours after its last message (1 to 46, inside Telegram's 48-hour limit); 0: only on /exit.",
     ),
     "FRISTAD_TELEGRAM_NAME": (
         "Chatt",
@@ -94,7 +94,9 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     ),
 }
 
-TELEGRAM_MAX_CLEAN_HOURS = 47  # Telegram lets a bot delete messages for 48 hours
+# Telegram lets a bot delete messages for 48 hours; Fristad deletes those under 47 hours
+# old, and a quiet chat is cleaned up to a minute after it is due.
+TELEGRAM_MAX_CLEAN_HOURS = 46
 
 
 @dataclass(frozen=True)

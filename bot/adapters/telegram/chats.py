@@ -32,7 +32,17 @@ return new
 _RECORD = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if ARGV[1] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[1]) end
-if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'cursor', ARGV[3]) end
+if ARGV[3] ~= '' then
+  -- The cursor only moves forward (stream ids are "milliseconds-sequence").
+  local old = redis.call('HGET', KEYS[1], 'cursor') or '0-0'
+  local old_ms, old_seq = string.match(old, '^(%d+)-?(%d*)$')
+  local new_ms, new_seq = string.match(ARGV[3], '^(%d+)-?(%d*)$')
+  old_ms, old_seq = tonumber(old_ms), tonumber(old_seq) or 0
+  new_ms, new_seq = tonumber(new_ms), tonumber(new_seq) or 0
+  if new_ms > old_ms or (new_ms == old_ms and new_seq > old_seq) then
+    redis.call('HSET', KEYS[1], 'cursor', ARGV[3])
+  end
+end
 if ARGV[4] == '-' then redis.call('HDEL', KEYS[1], 'keyboard')
 elseif ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'keyboard', ARGV[4]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
@@ -50,6 +60,16 @@ table.insert(messages, 1, chat or '')
 return messages
 """
 TakeMode = Literal["peek", "clean", "forget"]
+# Take the buttons of a message only if they are still the current ones: of two presses
+# at the same moment, one wins. KEYS: chat. ARGV: the stored (sealed) keyboard value.
+_CLAIM_BUTTONS = """
+if redis.call('HGET', KEYS[1], 'keyboard') == ARGV[1] then
+  redis.call('HDEL', KEYS[1], 'keyboard')
+  return 1
+end
+return 0
+"""
+NOTE_EVERY_SECONDS = 60  # notes about what the bot cannot read: at most one a minute
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +90,7 @@ class TelegramChats:
         self._remember = redis.register_script(_REMEMBER)
         self._record = redis.register_script(_RECORD)
         self._take = redis.register_script(_TAKE)
+        self._claim_buttons = redis.register_script(_CLAIM_BUTTONS)
 
     async def remember(self, key: str, chat_id: int) -> bool:
         """Keep where the conversation's chat is; True when it was not known before."""
@@ -90,14 +111,21 @@ class TelegramChats:
         keyboard = fields.get(b"keyboard")
         return Chat(
             chat_id=int(self._encryptor.decrypt(fields[b"chat"], _aad(key, "chat"))),
-            keyboard=None
-            if keyboard is None
-            else int(self._encryptor.decrypt(keyboard, _aad(key, "keyboard"))),
+            keyboard=None if keyboard is None else self._keyboard(key, keyboard),
             cursor=fields.get(b"cursor", b"0").decode(),
         )
 
+    def _keyboard(self, key: str, sealed: bytes) -> int:
+        return int(self._encryptor.decrypt(sealed, _aad(key, "keyboard")))
+
     async def record(
-        self, key: str, message_id: int | None, *, delivered: str = "", keyboard: bool | None = None
+        self,
+        key: str,
+        message_id: int | None,
+        *,
+        delivered: str = "",
+        keyboard: bool | None = None,
+        keyboard_message: int | None = None,
     ) -> bool:
         """Note a message of the chat (and, for the bot's, which reply it delivered and
         whether its buttons are now the current ones); False when the chat has been
@@ -111,7 +139,8 @@ class TelegramChats:
         if keyboard is None:
             marker: bytes | str = ""
         elif keyboard:
-            marker = self._encryptor.encrypt(str(message_id).encode(), _aad(key, "keyboard"))
+            shown = message_id if keyboard_message is None else keyboard_message
+            marker = self._encryptor.encrypt(str(shown).encode(), _aad(key, "keyboard"))
         else:
             marker = NO_KEYBOARD
         try:
@@ -130,12 +159,31 @@ class TelegramChats:
         except RedisError as err:
             raise StoreError("cannot schedule the chat's cleaning") from err
 
-    async def buttons_gone(self, key: str) -> None:
-        """The current buttons have been taken away (pressed, or replaced)."""
+    async def claim_buttons(self, key: str, message_id: int) -> bool:
+        """Take the buttons of a pressed message: True only when they were the current
+        ones and nobody took them first."""
+        chat_key = redis_keys.telegram_chat(key)
         try:
-            await self._redis.hdel(redis_keys.telegram_chat(key), "keyboard")
+            sealed = cast(bytes | None, await self._redis.hget(chat_key, "keyboard"))
+            if sealed is None or self._keyboard(key, sealed) != message_id:
+                return False
+            return bool(await self._claim_buttons(keys=[chat_key], args=[sealed]))
         except RedisError as err:
             raise StoreError("cannot update the chat") from err
+
+    async def give_buttons_back(self, key: str, message_id: int) -> None:
+        """A press that could not be recorded: its buttons count again, so that the
+        press Telegram sends again is taken."""
+        await self.record(key, None, keyboard=True, keyboard_message=message_id)
+
+    async def may_note(self, key: str) -> bool:
+        """Whether a note about what the bot cannot read may be sent now."""
+        try:
+            return bool(
+                await self._redis.set(redis_keys.telegram_noted(key), 1, nx=True, ex=NOTE_EVERY_SECONDS)
+            )
+        except RedisError as err:
+            raise StoreError("cannot read the chat") from err
 
     async def take_messages(self, key: str, *, mode: TakeMode) -> tuple[int | None, list[int]]:
         """The chat and the ids of its messages that can still be deleted ("peek");

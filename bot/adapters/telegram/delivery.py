@@ -11,7 +11,7 @@ import contextlib
 import logging
 import secrets
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from typing import cast
 
@@ -38,6 +38,14 @@ RETRY_AFTER_MS = 15_000
 LOCK_MS = 60_000
 LOCK_POLL_SECONDS = 0.05
 MAX_SIGNALS = 100_000
+# Renew a lock (or with 0 ms, release it) only if this worker still holds it.
+# KEYS: lock. ARGV: token, ms.
+_RENEW = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1
+"""
+SIGNAL_PAUSES = (0.5, 1, 2, 4, 8, 15, 30)  # tries to signal again while Redis is away
 
 
 class TelegramDeliveries:
@@ -52,13 +60,30 @@ class TelegramDeliveries:
         self._consumer = f"{socket.gethostname()}-{secrets.token_hex(4)}"
         self._running: dict[str, asyncio.Task[None]] = {}
         self._again: dict[str, list[bytes]] = {}  # signals that came while delivering
+        self._later: set[asyncio.Task[None]] = set()
+        self._stopping = False
+        self._renew = redis.register_script(_RENEW)
 
     async def publish(self, key: str, replies: tuple[Reply, ...] | list[Reply]) -> None:
         """Queue replies for the conversation's chat (ConversationNotFound when the
-        conversation has ended)."""
+        conversation has ended). Once they are in the outbox they are recorded: a
+        signal that cannot be given now is given again in the background."""
         for reply in replies:
             await self._outbox.publish(key, reply)
-        await self.signal(key)
+        try:
+            await self.signal(key)
+        except StoreError:
+            task = asyncio.create_task(self._signal_later(key), name="telegram-signal")
+            self._later.add(task)
+            task.add_done_callback(self._later.discard)
+
+    async def _signal_later(self, key: str) -> None:
+        for pause in SIGNAL_PAUSES:
+            await asyncio.sleep(pause)
+            with contextlib.suppress(StoreError):
+                await self.signal(key)
+                return
+        log.error("Telegram: a delivery could not be signalled; it goes with the chat's next message")
 
     async def signal(self, key: str) -> None:
         try:
@@ -95,9 +120,10 @@ class TelegramDeliveries:
                 log.warning("Telegram deliveries interrupted; reading again")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 1)
-        for task in list(self._running.values()):
+        self._stopping = True
+        for task in [*self._running.values(), *self._later]:
             task.cancel()
-        await asyncio.gather(*self._running.values(), return_exceptions=True)
+        await asyncio.gather(*self._running.values(), *self._later, return_exceptions=True)
         await self._leave_group(stream)
 
     async def _leave_group(self, stream: str) -> None:
@@ -120,31 +146,52 @@ class TelegramDeliveries:
     async def _deliver(self, key: str) -> None:
         lock = redis_keys.telegram_delivery_lock(key)
         token = secrets.token_hex(8)
-
-        async def keep_lock() -> None:
-            await self._redis.pexpire(lock, LOCK_MS)
-
         try:
             while not await self._redis.set(lock, token, nx=True, px=LOCK_MS):  # noqa: ASYNC110 (the lock is in Redis)
                 await asyncio.sleep(LOCK_POLL_SECONDS)
+            lost = asyncio.Event()
+            keeper = asyncio.create_task(self._keep_lock(lock, token, lost), name="telegram-lock")
             try:
                 while signals := self._again.pop(key, []):
-                    await self._deliver_pending(key, keep_lock)
+                    await self._deliver_pending(key, lost)
                     await self._redis.xack(redis_keys.telegram_deliveries(), GROUP, *signals)
                     await self._redis.xdel(redis_keys.telegram_deliveries(), *signals)
-                # No await between finding nothing more and leaving: a signal that comes
-                # now starts a new delivery.
-                del self._running[key]
             finally:
-                if await self._redis.get(lock) == token.encode():
-                    await self._redis.delete(lock)
-        except (RedisError, StoreError, TelegramError, OSError) as err:
-            # Left unacknowledged: tried again after RETRY_AFTER_MS.
+                keeper.cancel()
+                await asyncio.gather(keeper, return_exceptions=True)
+                await self._release(lock, token)
+        except (RedisError, StoreError, TelegramError, OSError, LockLost) as err:
+            # Left unacknowledged: taken over again after RETRY_AFTER_MS.
             self._again.pop(key, None)
-            self._running.pop(key, None)
             log.warning("Telegram delivery failed (%s); it will be tried again", type(err).__name__)
+        except Exception as err:
+            self._again.pop(key, None)
+            log.error(
+                "Telegram delivery failed unexpectedly (%s); it will be tried again", type(err).__name__
+            )
+        finally:
+            del self._running[key]
+            if self._again.get(key) and not self._stopping:  # signals that came while finishing
+                self._running[key] = asyncio.create_task(self._deliver(key), name="telegram-delivery")
 
-    async def _deliver_pending(self, key: str, keep_lock: Callable[[], Awaitable[None]]) -> None:
+    async def _keep_lock(self, lock: str, token: str, lost: asyncio.Event) -> None:
+        """Renew the lock while delivering; tell when it was lost (Redis was away
+        longer than the lock lasts), so that two workers never send to one chat."""
+        while True:
+            await asyncio.sleep(LOCK_MS / 3000)
+            try:
+                held = await self._renew(keys=[lock], args=[token, LOCK_MS])
+            except RedisError:
+                held = 1  # not known to be lost; the next renewal tells
+            if not held:
+                lost.set()
+                return
+
+    async def _release(self, lock: str, token: str) -> None:
+        with contextlib.suppress(RedisError):
+            await self._renew(keys=[lock], args=[token, 0])
+
+    async def _deliver_pending(self, key: str, lost: asyncio.Event) -> None:
         chat = await self.chats.chat(key)
         if chat is None:
             return
@@ -152,33 +199,32 @@ class TelegramDeliveries:
             markup = keyboard(reply)
             if markup is not None and chat.keyboard is not None:
                 await self._remove_buttons(chat.chat_id, chat.keyboard)
-            texts = message_texts(self.opener(reply.language), reply.text)
-            sent: list[int] = []
-            try:
-                for number, text in enumerate(texts, 1):
-                    buttons = markup if number == len(texts) else None  # under the last part
-                    sent.append(
-                        (await self.bot.send_message(chat.chat_id, text, reply_markup=buttons)).message_id
-                    )
-            except Forbidden:
-                log.info("Telegram: the person has blocked the bot; replies dropped")
-                return
-            except BadRequest as err:
-                log.error("Telegram refused a reply (%s); skipped", err.message[:80])
-                markup = None
-            for number, message_id in enumerate(sent, 1):
-                done = number == len(sent)
-                shows_buttons = None if markup is None or not done else True
-                if not await self.chats.record(
-                    key, message_id, delivered=entry_id if done else "", keyboard=shows_buttons
-                ):
-                    await self.delete(chat.chat_id, sent)  # the chat was deleted meanwhile
+            parts = message_texts(self.opener(reply.language), reply.text)
+            for number, text in enumerate(parts, 1):
+                if lost.is_set():
+                    raise LockLost("another worker may deliver to this chat now")
+                last = number == len(parts)
+                buttons = markup if last else None  # under the last part
+                try:
+                    sent = await self.bot.send_message(chat.chat_id, text, reply_markup=buttons)
+                except Forbidden:
+                    log.info("Telegram: the person has blocked the bot; replies dropped")
                     return
-            if not sent:
-                await self.chats.record(key, None, delivered=entry_id)
-            if markup is not None and sent:
-                chat = replace(chat, keyboard=sent[-1])
-            await keep_lock()  # a long delivery (100 replies take 100 s) keeps its lock
+                except BadRequest:
+                    log.error("Telegram refused a reply; skipped")
+                    await self.chats.record(key, None, delivered=entry_id)
+                    break
+                # Each part is noted as soon as it is sent, so that /exit finds it.
+                if not await self.chats.record(
+                    key,
+                    sent.message_id,
+                    delivered=entry_id if last else "",
+                    keyboard=True if buttons is not None else None,
+                ):
+                    await self.delete(chat.chat_id, [sent.message_id])  # the chat was deleted meanwhile
+                    return
+                if buttons is not None:
+                    chat = replace(chat, keyboard=sent.message_id)
 
     async def _remove_buttons(self, chat_id: int, message_id: int) -> None:
         with contextlib.suppress(BadRequest):  # already gone, or no longer changeable
@@ -190,6 +236,10 @@ class TelegramDeliveries:
         for start in range(0, len(message_ids), 100):
             with contextlib.suppress(BadRequest, Forbidden):
                 await self.bot.delete_messages(chat_id, message_ids[start : start + 100])
+
+
+class LockLost(Exception):
+    """The delivery lock of a chat ran out while delivering."""
 
 
 class TelegramAwareReplies:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -28,16 +29,27 @@ RETRIES = 5  # RetryAfter answers waited out per request; then the caller tries 
 # and answers to button presses are not paced (a RetryAfter for them is waited out).
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"})
 
-# Reserve the next free moment on a schedule; returns how many ms to wait for it.
-# KEYS: schedule. ARGV: interval in ms.
+# Reserve the first free moment on a schedule, no sooner than `not before` ms from now,
+# and keep the schedule's next moment an interval after it; returns the ms to wait.
+# KEYS: schedule. ARGV: interval ms, not before ms.
 _RESERVE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-local at = math.max(now, free)
+local at = math.max(now + tonumber(ARGV[2]), free)
 local after = at + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], after, 'PX', after - now + 1000)
 return at - now
+"""
+# Move a schedule's next free moment to `ms` from now, unless it is later already.
+# KEYS: schedule. ARGV: ms.
+_PUSH = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local free = now + tonumber(ARGV[1])
+if free > tonumber(redis.call('GET', KEYS[1]) or '0') then
+  redis.call('SET', KEYS[1], free, 'PX', free - now + 1000)
+end
 """
 
 
@@ -50,9 +62,10 @@ class RedisPacer(BaseRateLimiter[int]):
         all_per_second: int = ALL_PER_SECOND,
     ) -> None:
         self._reserve = redis.register_script(_RESERVE)
+        self._push = redis.register_script(_PUSH)
         self._conversation_key = conversation_key
         self._chat_ms = round(per_chat_seconds * 1000)
-        self._all_ms = max(1, round(1000 / all_per_second))
+        self._all_ms = math.ceil(1000 / all_per_second)  # 34 ms: never more than 30 in a second
 
     async def initialize(self) -> None:
         pass
@@ -84,17 +97,21 @@ class RedisPacer(BaseRateLimiter[int]):
         raise AssertionError("unreachable")
 
     async def _wait_turn(self, chat_id: int) -> None:
+        """Wait for a moment free on both schedules: the chat's first, then the overall
+        one from then on; the chat's is moved to the moment found. (Two schedules, two
+        scripts: the keys live in different Redis Cluster slots.)"""
+        pace = redis_keys.telegram_pace(self._conversation_key(chat_id))
         try:
-            pace = redis_keys.telegram_pace(self._conversation_key(chat_id))
-            waits = [
-                await self._reserve(keys=[redis_keys.telegram_pace_all()], args=[self._all_ms]),
-                await self._reserve(keys=[pace], args=[self._chat_ms]),
-            ]
+            chat_wait = int(await self._reserve(keys=[pace], args=[self._chat_ms, 0]))
+            wait = int(
+                await self._reserve(keys=[redis_keys.telegram_pace_all()], args=[self._all_ms, chat_wait])
+            )
+            if wait > chat_wait:  # the message leaves later than the chat's moment
+                await self._push(keys=[pace], args=[wait + self._chat_ms])
         except RedisError as err:
             raise StoreError("cannot reserve a moment to send") from err
-        wait_ms = max(int(w) for w in waits)
-        if wait_ms > 0:
-            await asyncio.sleep(wait_ms / 1000)
+        if wait > 0:
+            await asyncio.sleep(wait / 1000)
 
 
 def _seconds(err: RetryAfter) -> float:

@@ -16,11 +16,11 @@ from telegram.error import TelegramError
 from bot.adapters.crypto import ConversationKeyer
 from bot.adapters.telegram.chats import TelegramChats
 from bot.adapters.telegram.delivery import TelegramDeliveries
-from bot.adapters.telegram.rendering import joined, message_texts
+from bot.adapters.telegram.rendering import joined
 from bot.core.dialogue import DialogueService
 from bot.core.engine import global_trigger
 from bot.core.messages import Incoming, Reply
-from bot.errors import ConversationNotFound, TooManyTurns
+from bot.errors import ConversationNotFound, StoreError, TooManyTurns
 
 log = logging.getLogger(__name__)
 
@@ -126,26 +126,31 @@ class TelegramUpdates:
             await self._turn(Incoming(key, text=text, language_hint=hint), chat_id, new_chat)
 
     async def _button(self, key: str, chat_id: int, query: CallbackQuery, hint: str | None) -> None:
-        chat = await self._chats.chat(key)
         pressed = query.message.message_id if query.message is not None else None
-        danger = query.data == DANGER_CHOICE  # always answered, from whichever message
-        if not danger and (chat is None or pressed is None or pressed != chat.keyboard or not query.data):
-            # Buttons of an older message: they are taken away, and nothing is chosen.
-            if pressed is not None:
-                await self._best_effort(
-                    self._bot.edit_message_reply_markup(chat_id, pressed, reply_markup=None)
-                )
+        # The current buttons are taken by one press only; the danger button is always
+        # answered, from whichever message.
+        taken = pressed is not None and await self._chats.claim_buttons(key, pressed)
+        if not query.data or not (taken or query.data == DANGER_CHOICE):
             await self._best_effort(
                 query.answer(self._flow.text(await self._language(key, hint), OLD_BUTTON))
             )
+            if pressed is not None:
+                await self._remove_buttons(chat_id, pressed)
             return
+        try:
+            new_chat = await self._chats.remember(key, chat_id)
+            await self._turn(Incoming(key, choice=query.data, language_hint=hint), chat_id, new_chat)
+        except StoreError:
+            if taken and pressed is not None:
+                with contextlib.suppress(StoreError):  # so that Telegram's next try is taken
+                    await self._chats.give_buttons_back(key, pressed)
+            raise
         await self._best_effort(query.answer())
         if pressed is not None:
-            await self._best_effort(self._bot.edit_message_reply_markup(chat_id, pressed, reply_markup=None))
-        if chat is not None and pressed == chat.keyboard:
-            await self._chats.buttons_gone(key)
-        new_chat = await self._chats.remember(key, chat_id)
-        await self._turn(Incoming(key, choice=query.data, language_hint=hint), chat_id, new_chat)
+            await self._remove_buttons(chat_id, pressed)
+
+    async def _remove_buttons(self, chat_id: int, message_id: int) -> None:
+        await self._best_effort(self._bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None))
 
     async def _turn(self, incoming: Incoming, chat_id: int, new_chat: bool) -> None:
         key = incoming.conversation_key
@@ -154,12 +159,11 @@ class TelegramUpdates:
         except TooManyTurns:
             await self._not_readable(key, TOO_MANY, incoming.language_hint, new_chat=False)
             return
-        if result.ended:  # "delete my data": the chat goes too, then the bot says it is done
+        if result.ended:
+            # "Delete my data": in Telegram the chat goes too, as with /exit. Nothing is
+            # said afterwards: a message sent now would stay, with nothing left to find
+            # it by; the empty chat, showing the bot's description, says it is done.
             await self.clean_chat(key, forget=True)
-            for reply in result.replies:
-                for text in message_texts(self._deliveries.opener(reply.language), reply.text):
-                    await self._best_effort(self._bot.send_message(chat_id, text))
-            await self._chats.take_messages(key, mode="forget")  # sending left a pacing key
             return
         replies = list(result.replies)
         if new_chat and replies:
@@ -178,9 +182,12 @@ class TelegramUpdates:
         return [*before, replace(last, text=f"{last.text}\n\n{note}")]
 
     async def _not_readable(self, key: str, message_id: str, hint: str | None, new_chat: bool) -> None:
-        """A note of what the bot can read, with the choices of where the person is;
-        a first message that cannot be read starts the conversation."""
+        """A note of what the bot can read, with the choices of where the person is (at
+        most one a minute, however many photos come); a first message that cannot be
+        read starts the conversation."""
         conversation = await self._dialogue.store.load(key)
+        if conversation is not None and not await self._chats.may_note(key):
+            return
         if conversation is None:
             result = await self._dialogue.take_turn(Incoming(key, language_hint=hint))
             language = result.replies[0].language
@@ -188,9 +195,10 @@ class TelegramUpdates:
             if new_chat:
                 replies = self._told_how_to_delete(replies)
         else:
-            replies = list(
-                self._flow.say_with_choices(conversation.state, conversation.language, message_id)[0]
-            )
+            # A state that a new flow version no longer has: its start, as a turn would.
+            flow = self._flow.flow
+            state = conversation.state if conversation.state in flow.states else flow.start
+            replies = list(self._flow.say_with_choices(state, conversation.language, message_id)[0])
         await self._publish(key, joined(replies))
 
     async def _publish(self, key: str, replies: list[Reply]) -> None:
