@@ -22,7 +22,7 @@ from bot.adapters.accounts import Accounts
 from bot.adapters.content_files import Content
 from bot.adapters.redis_server import RedisServerProcess
 from bot.adapters.telegram.channel import SECRET_HEADER
-from bot.app.logging_setup import QUIET_LIBRARIES, SILENT_LIBRARIES, configure_logging
+from bot.app.logging_setup import MUTED_LIBRARIES, QUIET_LIBRARIES, SILENT_LIBRARIES, configure_logging
 from bot.app.settings import Settings
 from bot.app.web import RUNTIME, init_app
 from bot.core.translator import Translator
@@ -426,7 +426,8 @@ async def test_the_logs_hold_no_message_text_chat_id_or_token(
 ) -> None:
     """SAFETY rule 11, with the log level at its most talkative (DEBUG)."""
     root = logging.getLogger()
-    levels = {name: logging.getLogger(name).level for name in ("", *QUIET_LIBRARIES, *SILENT_LIBRARIES)}
+    libraries = ("", *QUIET_LIBRARIES, *SILENT_LIBRARIES, *MUTED_LIBRARIES)
+    levels = {name: logging.getLogger(name).level for name in libraries}
     configure_logging("DEBUG")
     root.setLevel(logging.DEBUG)  # basicConfig leaves pytest's own root logger alone
     try:

@@ -70,6 +70,10 @@ class TelegramDeliveries:
         signal that cannot be given now is given again in the background."""
         for reply in replies:
             await self._outbox.publish(key, reply)
+        await self.signal_soon(key)
+
+    async def signal_soon(self, key: str) -> None:
+        """Signal now, or, while Redis cannot take it, again in the background."""
         try:
             await self.signal(key)
         except StoreError:
@@ -254,5 +258,5 @@ class TelegramAwareReplies:
     async def publish(self, conversation_key: str, reply: Reply) -> str:
         entry_id = await self._outbox.publish(conversation_key, reply)
         if await self._deliveries.chats.exists(conversation_key):
-            await self._deliveries.signal(conversation_key)
+            await self._deliveries.signal_soon(conversation_key)
         return entry_id
