@@ -119,15 +119,16 @@ def telegram_messages(conversation_key: str) -> str:
 
 
 def telegram_keys(conversation_key: str) -> tuple[str, ...]:
-    """The Telegram channel's keys of one conversation, chat and messages first; it
-    deletes them itself once it has deleted the chat's messages (it needs them until
-    then, after "forget me")."""
+    """The Telegram channel's keys of one conversation (chat, messages and lock first, as
+    its scripts expect); it deletes them itself once it has deleted the chat's messages
+    (it needs them until then, after "forget me")."""
     return (
         telegram_chat(conversation_key),
         telegram_messages(conversation_key),
-        telegram_pace(conversation_key),
         telegram_delivery_lock(conversation_key),
-        telegram_noted(conversation_key),
+        telegram_pace(conversation_key),
+        telegram_noted(conversation_key, "unreadable"),
+        telegram_noted(conversation_key, "too-many"),
     )
 
 
@@ -136,9 +137,10 @@ def telegram_delivery_lock(conversation_key: str) -> str:
     return _conversation(conversation_key, "telegram-lock")
 
 
-def telegram_noted(conversation_key: str) -> str:
-    """Set for a minute after a note about what the bot cannot read (photos, floods)."""
-    return _conversation(conversation_key, "telegram-noted")
+def telegram_noted(conversation_key: str, kind: str) -> str:
+    """Set for a minute after a note of this kind ("unreadable": photos and the like;
+    "too-many": a flood), so that many of them get one note."""
+    return _conversation(conversation_key, f"telegram-noted-{kind}")
 
 
 def telegram_pace(conversation_key: str) -> str:

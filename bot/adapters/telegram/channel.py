@@ -34,6 +34,7 @@ HANDLING_SECONDS = 300  # an update being handled is not handled again meanwhile
 HANDLED_SECONDS = 24 * 3600  # Telegram gives up re-sending an update long before
 POLL_SECONDS = 10
 MAX_POLL_PAUSE_SECONDS = 30.0  # while Telegram cannot be reached
+POLL_TRIES = 3  # an update that fails this often for another reason is skipped
 CLEAN_EVERY_SECONDS = 60
 CONFIGURE_RETRY_SECONDS = 30
 # Telegram's updates are small, but a long text in another script, JSON-escaped, with the
@@ -155,14 +156,25 @@ class TelegramChannel:
         recorded."""
         offset: int | None = None
         pause = 1.0
+        failures: dict[int, int] = {}
         while not stop.is_set():
             try:
                 updates = await self._bot.get_updates(
                     offset=offset, timeout=POLL_SECONDS, allowed_updates=ALLOWED_UPDATES
                 )
                 for update in updates:
-                    await self.handle_once(update)
+                    try:
+                        await self.handle_once(update)
+                    except (StoreError, UpdateBusy, TelegramError):
+                        raise  # Redis or Telegram away: the same update again, later
+                    except Exception:
+                        # A defect with this one update: after a few tries, the others go on.
+                        failures[update.update_id] = failures.get(update.update_id, 0) + 1
+                        if failures[update.update_id] < POLL_TRIES:
+                            raise
+                        log.error("Telegram update skipped after %d failures", POLL_TRIES)
                     offset = update.update_id + 1
+                    failures.pop(update.update_id, None)
                 pause = 1.0
             except Exception as err:  # polling must go on; logged by kind only
                 log.warning(
@@ -222,16 +234,16 @@ class TelegramChannel:
                 await asyncio.wait_for(stop.wait(), CLEAN_EVERY_SECONDS)
 
     async def clean_quiet_chats(self, now: float) -> int:
-        """Clean the chats due by `now`; how many. One that fails is tried again in a
-        minute, the others go on."""
+        """Clean the chats due by `now`; how many. Each is leased to this worker: one
+        that fails, or whose worker dies, is cleaned again when the lease runs out."""
         chats = self.deliveries.chats
         cleaned = 0
-        for key in await chats.due_for_cleaning(now):
+        due, lease = await chats.lease_due(now)
+        for key in due:
             try:
                 await self.updates.clean_chat(key, forget=False)
+                await chats.cleaned(key, lease)
                 cleaned += 1
             except (TelegramError, StoreError) as err:
                 log.warning("cannot clean a quiet Telegram chat just now (%s)", type(err).__name__)
-                with contextlib.suppress(StoreError):
-                    await chats.schedule_cleaning(key, now + CLEAN_EVERY_SECONDS)
         return cleaned

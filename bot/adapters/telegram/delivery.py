@@ -38,13 +38,6 @@ RETRY_AFTER_MS = 15_000
 LOCK_MS = 60_000
 LOCK_POLL_SECONDS = 0.05
 MAX_SIGNALS = 100_000
-# Renew a lock (or with 0 ms, release it) only if this worker still holds it.
-# KEYS: lock. ARGV: token, ms.
-_RENEW = """
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 1
-"""
 SIGNAL_PAUSES = (0.5, 1, 2, 4, 8, 15, 30)  # tries to signal again while Redis is away
 
 
@@ -62,7 +55,6 @@ class TelegramDeliveries:
         self._again: dict[str, list[bytes]] = {}  # signals that came while delivering
         self._later: set[asyncio.Task[None]] = set()
         self._stopping = False
-        self._renew = redis.register_script(_RENEW)
 
     async def publish(self, key: str, replies: tuple[Reply, ...] | list[Reply]) -> None:
         """Queue replies for the conversation's chat (ConversationNotFound when the
@@ -148,23 +140,29 @@ class TelegramDeliveries:
                 self._running[key] = asyncio.create_task(self._deliver(key), name="telegram-delivery")
 
     async def _deliver(self, key: str) -> None:
-        lock = redis_keys.telegram_delivery_lock(key)
         token = secrets.token_hex(8)
+        signals: list[bytes] = []
         try:
-            while not await self._redis.set(lock, token, nx=True, px=LOCK_MS):  # noqa: ASYNC110 (the lock is in Redis)
+            while not await self.chats.take_lock(key, token, LOCK_MS):  # noqa: ASYNC110 (the lock is in Redis)
                 await asyncio.sleep(LOCK_POLL_SECONDS)
             lost = asyncio.Event()
-            keeper = asyncio.create_task(self._keep_lock(lock, token, lost), name="telegram-lock")
+            keeper = asyncio.create_task(self._keep_lock(key, token, lost), name="telegram-lock")
             try:
                 while signals := self._again.pop(key, []):
-                    await self._deliver_pending(key, lost)
+                    await self._deliver_pending(key, token, lost)
                     await self._redis.xack(redis_keys.telegram_deliveries(), GROUP, *signals)
                     await self._redis.xdel(redis_keys.telegram_deliveries(), *signals)
             finally:
                 keeper.cancel()
                 await asyncio.gather(keeper, return_exceptions=True)
-                await self._release(lock, token)
-        except (RedisError, StoreError, TelegramError, OSError, LockLost) as err:
+                with contextlib.suppress(StoreError):
+                    await self.chats.still_mine(key, token, "", 0)  # release
+        except LockLost:
+            # The conversation ended (and perhaps a new one began), or another worker took
+            # over: its signals go to the next delivery, which takes the lock anew.
+            self._again[key] = signals + self._again.get(key, [])
+            log.info("Telegram delivery stopped: the chat is no longer this delivery's")
+        except (RedisError, StoreError, TelegramError, OSError) as err:
             # Left unacknowledged: taken over again after RETRY_AFTER_MS.
             self._again.pop(key, None)
             log.warning("Telegram delivery failed (%s); it will be tried again", type(err).__name__)
@@ -178,35 +176,34 @@ class TelegramDeliveries:
             if self._again.get(key) and not self._stopping:  # signals that came while finishing
                 self._running[key] = asyncio.create_task(self._deliver(key), name="telegram-delivery")
 
-    async def _keep_lock(self, lock: str, token: str, lost: asyncio.Event) -> None:
-        """Renew the lock while delivering; tell when it was lost (Redis was away
-        longer than the lock lasts), so that two workers never send to one chat."""
+    async def _keep_lock(self, key: str, token: str, lost: asyncio.Event) -> None:
+        """Renew the lock while delivering (a wait for Telegram can be long); tell when
+        it was lost (Redis was away longer than the lock lasts)."""
         while True:
             await asyncio.sleep(LOCK_MS / 3000)
             try:
-                held = await self._renew(keys=[lock], args=[token, LOCK_MS])
-            except RedisError:
-                held = 1  # not known to be lost; the next renewal tells
+                held = await self.chats.still_mine(key, token, "", LOCK_MS)
+            except StoreError:
+                held = True  # not known to be lost; the next renewal tells
             if not held:
                 lost.set()
                 return
 
-    async def _release(self, lock: str, token: str) -> None:
-        with contextlib.suppress(RedisError):
-            await self._renew(keys=[lock], args=[token, 0])
-
-    async def _deliver_pending(self, key: str, lost: asyncio.Event) -> None:
+    async def _deliver_pending(self, key: str, token: str, lost: asyncio.Event) -> None:
         chat = await self.chats.chat(key)
         if chat is None:
             return
+        mine = (chat.generation, token)
         for entry_id, reply in await self._outbox.after(key, chat.cursor):
             markup = keyboard(reply)
             if markup is not None and chat.keyboard is not None:
                 await self._remove_buttons(chat.chat_id, chat.keyboard)
             parts = message_texts(self.opener(reply.language), reply.text)
             for number, text in enumerate(parts, 1):
-                if lost.is_set():
-                    raise LockLost("another worker may deliver to this chat now")
+                # Still this worker's, and still the same conversation (not ended by
+                # /exit, perhaps with a new one begun in the same chat)?
+                if lost.is_set() or not await self.chats.still_mine(key, token, chat.generation, LOCK_MS):
+                    raise LockLost("the chat is no longer this delivery's")
                 last = number == len(parts)
                 buttons = markup if last else None  # under the last part
                 try:
@@ -216,7 +213,7 @@ class TelegramDeliveries:
                     return
                 except BadRequest:
                     log.error("Telegram refused a reply; skipped")
-                    await self.chats.record(key, None, delivered=entry_id)
+                    await self.chats.record(key, None, delivered=entry_id, by=mine)
                     break
                 # Each part is noted as soon as it is sent, so that /exit finds it.
                 if not await self.chats.record(
@@ -224,8 +221,9 @@ class TelegramDeliveries:
                     sent.message_id,
                     delivered=entry_id if last else "",
                     keyboard=True if buttons is not None else None,
+                    by=mine,
                 ):
-                    await self.delete(chat.chat_id, [sent.message_id])  # the chat was deleted meanwhile
+                    await self.delete(chat.chat_id, [sent.message_id])  # it is not this chat's any more
                     return
                 if buttons is not None:
                     chat = replace(chat, keyboard=sent.message_id)
@@ -243,7 +241,8 @@ class TelegramDeliveries:
 
 
 class LockLost(Exception):
-    """The delivery lock of a chat ran out while delivering."""
+    """The chat is no longer this delivery's: its lock ran out, or the conversation
+    ended."""
 
 
 class TelegramAwareReplies:

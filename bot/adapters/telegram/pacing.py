@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import math
+import secrets
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -29,18 +29,36 @@ RETRIES = 5  # RetryAfter answers waited out per request; then the caller tries 
 # and answers to button presses are not paced (a RetryAfter for them is waited out).
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"})
 
-# Reserve the first free moment on a schedule, no sooner than `not before` ms from now,
-# and keep the schedule's next moment an interval after it; returns the ms to wait.
-# KEYS: schedule. ARGV: interval ms, not before ms.
+# Reserve the first free moment on a schedule, and keep the schedule's next moment an
+# interval after it; returns the ms to wait. KEYS: schedule. ARGV: interval ms.
 _RESERVE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-local at = math.max(now + tonumber(ARGV[2]), free)
+local at = math.max(now, free)
 local after = at + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], after, 'PX', after - now + 1000)
 return at - now
 """
+# At most N messages in any window, counted when they leave: a message goes now (0) if
+# fewer left in the last window, else the ms until the oldest of them is out of it.
+# KEYS: the messages of the last window. ARGV: N, window ms, an id for this message.
+_IN_WINDOW = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], 2 * window)
+  return 0
+end
+local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+return math.max(1, oldest + window - now + 1)
+"""
+# The overall window is a tenth longer than a second: the way to Telegram adds jitter,
+# and messages that left just over a second apart may arrive just under it.
+ALL_WINDOW_MS = 1100
 # Move a schedule's next free moment to `ms` from now, unless it is later already.
 # KEYS: schedule. ARGV: ms.
 _PUSH = """
@@ -63,9 +81,10 @@ class RedisPacer(BaseRateLimiter[int]):
     ) -> None:
         self._reserve = redis.register_script(_RESERVE)
         self._push = redis.register_script(_PUSH)
+        self._in_window = redis.register_script(_IN_WINDOW)
         self._conversation_key = conversation_key
         self._chat_ms = round(per_chat_seconds * 1000)
-        self._all_ms = math.ceil(1000 / all_per_second)  # 34 ms: never more than 30 in a second
+        self._all = all_per_second
 
     async def initialize(self) -> None:
         pass
@@ -97,21 +116,29 @@ class RedisPacer(BaseRateLimiter[int]):
         raise AssertionError("unreachable")
 
     async def _wait_turn(self, chat_id: int) -> None:
-        """Wait for a moment free on both schedules: the chat's first, then the overall
-        one from then on; the chat's is moved to the moment found. (Two schedules, two
-        scripts: the keys live in different Redis Cluster slots.)"""
+        """Wait for the chat's next free moment, then until fewer than 30 messages left
+        in the last second; the chat's schedule follows when the second wait was
+        needed. The overall count is taken only when the message is ready, so one
+        chat's wait never holds up the others. (Two scripts: their keys live in
+        different Redis Cluster slots.)"""
         pace = redis_keys.telegram_pace(self._conversation_key(chat_id))
         try:
-            chat_wait = int(await self._reserve(keys=[pace], args=[self._chat_ms, 0]))
-            wait = int(
-                await self._reserve(keys=[redis_keys.telegram_pace_all()], args=[self._all_ms, chat_wait])
-            )
-            if wait > chat_wait:  # the message leaves later than the chat's moment
-                await self._push(keys=[pace], args=[wait + self._chat_ms])
+            chat_wait = int(await self._reserve(keys=[pace], args=[self._chat_ms]))
+            if chat_wait > 0:
+                await asyncio.sleep(chat_wait / 1000)
+            waited = 0
+            while wait := int(
+                await self._in_window(
+                    keys=[redis_keys.telegram_pace_all()],
+                    args=[self._all, ALL_WINDOW_MS, secrets.token_hex(8)],
+                )
+            ):
+                await asyncio.sleep(wait / 1000)
+                waited += wait
+            if waited:
+                await self._push(keys=[pace], args=[self._chat_ms])
         except RedisError as err:
             raise StoreError("cannot reserve a moment to send") from err
-        if wait > 0:
-            await asyncio.sleep(wait / 1000)
 
 
 def _seconds(err: RetryAfter) -> float:

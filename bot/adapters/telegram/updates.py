@@ -14,13 +14,13 @@ from telegram import Bot, CallbackQuery, Chat, ChatMember, Message, Update
 from telegram.error import TelegramError
 
 from bot.adapters.crypto import ConversationKeyer
-from bot.adapters.telegram.chats import TelegramChats
+from bot.adapters.telegram.chats import NoteKind, TelegramChats
 from bot.adapters.telegram.delivery import TelegramDeliveries
 from bot.adapters.telegram.rendering import joined
 from bot.core.dialogue import DialogueService
 from bot.core.engine import global_trigger
 from bot.core.messages import Incoming, Reply
-from bot.errors import ConversationNotFound, StoreError, TooManyTurns
+from bot.errors import ConversationNotFound, TooManyTurns
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ class TelegramUpdates:
                 await self.clean_chat(key, forget=True)
                 await self._dialogue.end(key)
         elif update.callback_query is not None:
-            await self._button(key, chat.id, update.callback_query, hint)
+            await self._button(key, chat.id, update.callback_query, hint, update.update_id)
         elif update.message is not None:
             await self._message(key, chat.id, update.message, hint)
         elif update.edited_message is not None:
@@ -125,11 +125,13 @@ class TelegramUpdates:
         else:
             await self._turn(Incoming(key, text=text, language_hint=hint), chat_id, new_chat)
 
-    async def _button(self, key: str, chat_id: int, query: CallbackQuery, hint: str | None) -> None:
+    async def _button(
+        self, key: str, chat_id: int, query: CallbackQuery, hint: str | None, update_id: int
+    ) -> None:
         pressed = query.message.message_id if query.message is not None else None
         # The current buttons are taken by one press only; the danger button is always
         # answered, from whichever message.
-        taken = pressed is not None and await self._chats.claim_buttons(key, pressed)
+        taken = pressed is not None and await self._chats.claim_buttons(key, pressed, update_id)
         if not query.data or not (taken or query.data == DANGER_CHOICE):
             await self._best_effort(
                 query.answer(self._flow.text(await self._language(key, hint), OLD_BUTTON))
@@ -137,14 +139,9 @@ class TelegramUpdates:
             if pressed is not None:
                 await self._remove_buttons(chat_id, pressed)
             return
-        try:
-            new_chat = await self._chats.remember(key, chat_id)
-            await self._turn(Incoming(key, choice=query.data, language_hint=hint), chat_id, new_chat)
-        except StoreError:
-            if taken and pressed is not None:
-                with contextlib.suppress(StoreError):  # so that Telegram's next try is taken
-                    await self._chats.give_buttons_back(key, pressed)
-            raise
+        # If this fails, Telegram sends the same update again, and it takes the same buttons.
+        new_chat = await self._chats.remember(key, chat_id)
+        await self._turn(Incoming(key, choice=query.data, language_hint=hint), chat_id, new_chat)
         await self._best_effort(query.answer())
         if pressed is not None:
             await self._remove_buttons(chat_id, pressed)
@@ -157,7 +154,7 @@ class TelegramUpdates:
         try:
             result = await self._dialogue.take_turn(incoming)
         except TooManyTurns:
-            await self._not_readable(key, TOO_MANY, incoming.language_hint, new_chat=False)
+            await self._not_readable(key, TOO_MANY, incoming.language_hint, new_chat=False, kind="too-many")
             return
         if result.ended:
             # "Delete my data": in Telegram the chat goes too, as with /exit. Nothing is
@@ -181,12 +178,14 @@ class TelegramUpdates:
         note = "\n\n".join(self._flow.text(last.language, m) for m in (DELETE_CHAT, PREVIEWS))
         return [*before, replace(last, text=f"{last.text}\n\n{note}")]
 
-    async def _not_readable(self, key: str, message_id: str, hint: str | None, new_chat: bool) -> None:
+    async def _not_readable(
+        self, key: str, message_id: str, hint: str | None, new_chat: bool, kind: NoteKind = "unreadable"
+    ) -> None:
         """A note of what the bot can read, with the choices of where the person is (at
         most one a minute, however many photos come); a first message that cannot be
         read starts the conversation."""
         conversation = await self._dialogue.store.load(key)
-        if conversation is not None and not await self._chats.may_note(key):
+        if conversation is not None and not await self._chats.may_note(key, kind):
             return
         if conversation is None:
             result = await self._dialogue.take_turn(Incoming(key, language_hint=hint))
