@@ -149,7 +149,7 @@ def telegram_pace(conversation_key: str) -> str:
 
 
 def telegram_pace_all() -> str:
-    """When the next message may be sent to any chat (30 per second in all)."""
+    """Sorted set of the messages sent to any chat in the last window (30 at most)."""
     return f"{PREFIX}:telegram:pace"
 
 
