@@ -24,7 +24,7 @@ from bot.adapters import redis_keys
 from bot.adapters.telegram.delivery import TelegramDeliveries
 from bot.adapters.telegram.updates import COMMANDS, TelegramUpdates
 from bot.core.translator import REFERENCE_LANGUAGE, Translator
-from bot.errors import StoreError
+from bot.errors import DecryptionError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -165,10 +165,12 @@ class TelegramChannel:
                 for update in updates:
                     try:
                         await self.handle_once(update)
-                    except (StoreError, UpdateBusy, TelegramError):
-                        raise  # Redis or Telegram away: the same update again, later
-                    except Exception:
-                        # A defect with this one update: after a few tries, the others go on.
+                    except Exception as err:
+                        passing = isinstance(err, StoreError | UpdateBusy | TelegramError)
+                        if passing and not isinstance(err, DecryptionError):
+                            raise  # Redis or Telegram away: the same update again, later
+                        # Fails the same way each time (a defect, unreadable data): after
+                        # a few tries, the others go on.
                         failures[update.update_id] = failures.get(update.update_id, 0) + 1
                         if failures[update.update_id] < POLL_TRIES:
                             raise

@@ -206,9 +206,12 @@ class TelegramChats:
             await self.schedule_cleaning(key, due)
         return True
 
-    async def schedule_cleaning(self, key: str, at: float, *, unless_scheduled: bool = False) -> None:
+    async def schedule_cleaning(self, key: str, at: float) -> None:
+        schedule = redis_keys.telegram_cleanups()
         try:
-            await self._redis.zadd(redis_keys.telegram_cleanups(), {key: at}, nx=unless_scheduled)
+            await self._redis.zadd(schedule, {key: at})
+            if not await self._redis.exists(redis_keys.telegram_chat(key)):
+                await self._redis.zrem(schedule, key)  # /exit came in between: keep no trace
         except RedisError as err:
             raise StoreError("cannot schedule the chat's cleaning") from err
 
