@@ -12,6 +12,7 @@ import itertools
 import json
 import logging
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,28 @@ HUNDRED = 100
 
 def text_of(content: Content, language: str, message_id: str) -> str:
     return Translator(content.catalogues).format(language, message_id, content.flows[0].variables)
+
+
+@contextlib.asynccontextmanager
+async def talking_with_sara(
+    fristad: Client, api: BotApiStandIn, redis: Redis
+) -> AsyncIterator[tuple[Client, str, str]]:
+    """The person in CHAT has asked for a person and Sara has taken the case; her
+    greeting has reached the chat. Yields Sara's browser, a page with her CSRF token and
+    the case code."""
+    await Accounts(redis).add("sara", PASSWORD, "caseworker", ("support",))
+    await send(fristad, api.text_update(CHAT, "/start"))
+    await send(fristad, api.text_update(CHAT, "/person"))
+    await api.wait_for_bot_messages(CHAT, 2)
+    sara = await staff(fristad, "sara")
+    try:
+        queue, code = await claim_first_case(sara)
+        await api.wait_until(
+            lambda: api.bot_messages(CHAT)[-1].body.startswith("Nu skriver du med en person")
+        )
+        yield sara, queue, code
+    finally:
+        await sara.close()
 
 
 # --- the webhook ----------------------------------------------------------------------
@@ -218,20 +241,12 @@ async def test_an_old_button_is_answered_and_chooses_nothing(
 async def test_a_hundred_replies_to_one_chat_keep_the_per_chat_limit_and_all_arrive_in_order(
     fristad: Client, api: BotApiStandIn, redis: Redis
 ) -> None:
-    await Accounts(redis).add("sara", PASSWORD, "caseworker", ("support",))
-    await send(fristad, api.text_update(CHAT, "/start"))
-    await send(fristad, api.text_update(CHAT, "/person"))
-    await api.wait_for_bot_messages(CHAT, 2)
-    sara = await staff(fristad, "sara")
-    try:
-        await claim_first_case(sara)
+    async with talking_with_sara(fristad, api, redis) as (_, _, code):
         api.refusals["sendMessage"] = [(429, 1)]  # Telegram says "too many" once: waited out
         casework = fristad.app[RUNTIME].casework
         assert casework is not None
-        key = conversation_key(fristad, CHAT)
-        [case] = [c for c in await fristad.app[RUNTIME].queue.claimed("support") if c.conversation_key == key]
         for number in range(HUNDRED):
-            await casework.reply("support", case.code, "sara", f"svar {number}")
+            await casework.reply("support", code, "sara", f"svar {number}")
         last = f"svar {HUNDRED - 1}"
         await api.wait_until(lambda: api.bot_messages(CHAT)[-1].body == last, within=40)
         replies = [m.body for m in api.bot_messages(CHAT) if m.body.startswith("svar ")]
@@ -242,8 +257,6 @@ async def test_a_hundred_replies_to_one_chat_keep_the_per_chat_limit_and_all_arr
         # and the way there adds a few milliseconds of jitter either way.
         assert (sends[-1] - sends[0]) / len(gaps) >= TEST_SECOND
         assert min(gaps) >= TEST_SECOND * 0.5
-    finally:
-        await sara.close()
 
 
 async def test_no_second_holds_more_than_30_messages_to_many_chats_each_paced_too(
@@ -364,16 +377,7 @@ async def test_quiet_chats_are_cleaned_when_configured_and_the_conversation_goes
 async def test_a_telegram_handoff_is_answered_from_the_console(
     fristad: Client, api: BotApiStandIn, redis: Redis
 ) -> None:
-    await Accounts(redis).add("sara", PASSWORD, "caseworker", ("support",))
-    await send(fristad, api.text_update(CHAT, "/start"))
-    await send(fristad, api.text_update(CHAT, "/person"))
-    await api.wait_for_bot_messages(CHAT, 2)
-    sara = await staff(fristad, "sara")
-    try:
-        queue, code = await claim_first_case(sara)
-        await api.wait_until(
-            lambda: api.bot_messages(CHAT)[-1].body.startswith("Nu skriver du med en person")
-        )
+    async with talking_with_sara(fristad, api, redis) as (sara, queue, code):
         asked = len(api.bot_messages(CHAT))
 
         await send(fristad, api.text_update(CHAT, "Jag vågar inte gå hem"))
@@ -387,23 +391,12 @@ async def test_a_telegram_handoff_is_answered_from_the_console(
         *_, answer = await api.wait_for_bot_messages(CHAT, asked + 1)
         assert answer.body == "Du kan sova här i natt."
         assert [data for _, data in answer.buttons] == ["back", "global:danger"]  # end, or danger
-    finally:
-        await sara.close()
 
 
 async def test_a_reply_too_long_for_one_message_is_split_each_part_neutral(
     fristad: Client, api: BotApiStandIn, redis: Redis, shipped_content: Content
 ) -> None:
-    await Accounts(redis).add("sara", PASSWORD, "caseworker", ("support",))
-    await send(fristad, api.text_update(CHAT, "/start"))
-    await send(fristad, api.text_update(CHAT, "/person"))
-    await api.wait_for_bot_messages(CHAT, 2)
-    sara = await staff(fristad, "sara")
-    try:
-        queue, code = await claim_first_case(sara)
-        await api.wait_until(
-            lambda: api.bot_messages(CHAT)[-1].body.startswith("Nu skriver du med en person")
-        )
+    async with talking_with_sara(fristad, api, redis) as (sara, queue, code):
         asked = len(api.bot_messages(CHAT))
         long_reply = "Du är inte ensam. " * 227  # 4,086 characters: one message without the opener
         await sara.post(
@@ -416,8 +409,6 @@ async def test_a_reply_too_long_for_one_message_is_split_each_part_neutral(
         assert f"{first.body} {second.body}" == long_reply.strip()
         assert first.buttons == []
         assert [data for _, data in second.buttons] == ["back", "global:danger"]
-    finally:
-        await sara.close()
 
 
 # --- settings ------------------------------------------------------------------------------
@@ -635,30 +626,17 @@ async def test_a_chat_whose_cleaning_fails_is_cleaned_when_its_lease_runs_out(
 async def test_replies_of_an_ended_conversation_never_reach_the_next_one(
     fristad: Client, api: BotApiStandIn, redis: Redis
 ) -> None:
-    await Accounts(redis).add("sara", PASSWORD, "caseworker", ("support",))
-    await send(fristad, api.text_update(CHAT, "/start"))
-    await send(fristad, api.text_update(CHAT, "/person"))
-    await api.wait_for_bot_messages(CHAT, 2)
-    sara = await staff(fristad, "sara")
-    try:
-        await claim_first_case(sara)
-        await api.wait_until(
-            lambda: api.bot_messages(CHAT)[-1].body.startswith("Nu skriver du med en person")
-        )
+    async with talking_with_sara(fristad, api, redis) as (_, _, code):
         casework = fristad.app[RUNTIME].casework
         assert casework is not None
-        key = conversation_key(fristad, CHAT)
-        [case] = [c for c in await fristad.app[RUNTIME].queue.claimed("support") if c.conversation_key == key]
         for number in range(20):  # a second's worth of replies, at one per test second
-            await casework.reply("support", case.code, "sara", f"gammalt svar {number}")
+            await casework.reply("support", code, "sara", f"gammalt svar {number}")
         await api.wait_until(lambda: api.bot_messages(CHAT)[-1].body.startswith("gammalt svar"))
         await send(fristad, api.text_update(CHAT, "/exit"))
         await send(fristad, api.text_update(CHAT, "/start"))  # a new conversation, at once
         await asyncio.sleep(1.5)
         assert [m.body for m in api.visible(CHAT) if "gammalt" in m.body] == []
         assert len(api.bot_messages(CHAT)) == 1  # the new welcome only
-    finally:
-        await sara.close()
 
 
 async def test_one_chat_waiting_for_its_second_does_not_hold_up_another(
