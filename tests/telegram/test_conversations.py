@@ -8,6 +8,7 @@ import asyncio
 from redis.asyncio import Redis
 
 from bot.adapters.content_files import Content
+from bot.adapters.telegram import TELEGRAM_MESSAGES
 from bot.core.translator import Translator
 from tests.helpers.bot_api import BotApiStandIn
 from tests.telegram.conftest import Client, conversation_key, send
@@ -177,3 +178,9 @@ async def test_every_message_begins_with_a_neutral_line_for_lock_screens_and_the
     assert (
         text_of(shipped_content, "ar", "telegram-previews") in messages[0].body
     )  # how to hide previews, once
+
+
+def test_every_telegram_text_is_in_every_shipped_language(shipped_content: Content) -> None:
+    for language, catalogue in shipped_content.catalogues.items():
+        missing = [m for m in TELEGRAM_MESSAGES if not catalogue.bundle.has_message(m)]
+        assert missing == [], language

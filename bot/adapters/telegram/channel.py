@@ -12,7 +12,6 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from redis.asyncio import Redis
@@ -54,10 +53,6 @@ class TelegramConfig:
     name: str
     description: str
     short_description: str
-
-    @property
-    def webhook_path(self) -> str | None:
-        return (urlsplit(self.webhook_url).path or "/") if self.webhook_url else None
 
 
 class TelegramChannel:

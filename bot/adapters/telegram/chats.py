@@ -203,10 +203,10 @@ class TelegramChats:
         if message_id is not None and self.clean_after_seconds:
             # Quiet for the configured time, and never later than the oldest message allows.
             due = min(now + self.clean_after_seconds, float(first) + CLEAN_AT_THE_LATEST_SECONDS)
-            await self.schedule_cleaning(key, due)
+            await self._schedule_cleaning(key, due)
         return True
 
-    async def schedule_cleaning(self, key: str, at: float) -> None:
+    async def _schedule_cleaning(self, key: str, at: float) -> None:
         schedule = redis_keys.telegram_cleanups()
         try:
             await self._redis.zadd(schedule, {key: at})
