@@ -24,7 +24,6 @@ DELETABLE_SECONDS = 47 * 3600
 CLEAN_AT_THE_LATEST_SECONDS = 46 * 3600
 CLEANING_LEASE_SECONDS = 300  # a cleaner that dies gives its chats back after this
 NOTE_EVERY_SECONDS = 60  # notes about what the bot cannot read: at most one a minute
-NO_KEYBOARD = "-"
 TAKEN = "taken:"  # the buttons were pressed, by the update that follows
 
 # KEYS: chat, messages. ARGV: chat id (sealed), TTL seconds, a new generation.
@@ -40,7 +39,7 @@ return new
 # and, for a delivery, while the worker still holds the lock: a message still in flight
 # must not land in the keys of another conversation. KEYS: chat, messages, lock.
 # ARGV: message (sealed; '' if none), TTL seconds, outbox entry delivered ('' if none),
-# keyboard (sealed id; '-': none; '': keep), generation ('' for any), lock token ('' for
+# keyboard (sealed id of this message, now current; '': keep), generation ('' for any), lock token ('' for
 # none), now. Returns 0 when refused, else when the oldest uncleaned message was sent.
 _RECORD = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -61,8 +60,7 @@ if ARGV[3] ~= '' then
     redis.call('HSET', KEYS[1], 'cursor', ARGV[3])
   end
 end
-if ARGV[4] == '-' then redis.call('HDEL', KEYS[1], 'keyboard')
-elseif ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'keyboard', ARGV[4]) end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'keyboard', ARGV[4]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return redis.call('HGET', KEYS[1], 'first') or ARGV[7]
@@ -171,11 +169,11 @@ class TelegramChats:
         message_id: int | None,
         *,
         delivered: str = "",
-        keyboard: bool | None = None,
+        shows_buttons: bool = False,
         by: tuple[str, str] | None = None,
     ) -> bool:
         """Note a message of the chat (and, for the bot's, which reply it delivered and
-        whether its buttons are now the current ones). `by` is the delivering worker's
+        whether its buttons are now the current ones: `shows_buttons`). `by` is the delivering worker's
         (generation, lock token). False when the chat has ended, or another worker
         delivers to it now: the message should go."""
         now = time.time()
@@ -184,12 +182,9 @@ class TelegramChats:
             if message_id is None
             else self._encryptor.encrypt(f"{message_id}:{now:.0f}".encode(), _aad(key, "message"))
         )
-        if keyboard is None:
-            marker: bytes | str = ""
-        elif keyboard:
-            marker = self._encryptor.encrypt(str(message_id).encode(), _aad(key, "keyboard"))
-        else:
-            marker = NO_KEYBOARD
+        marker = (
+            self._encryptor.encrypt(str(message_id).encode(), _aad(key, "keyboard")) if shows_buttons else b""
+        )
         generation, token = by or ("", "")
         try:
             first = await self._record(

@@ -47,7 +47,7 @@ class TelegramDeliveries:
     ) -> None:
         self._redis = redis
         self.bot = bot
-        self.opener = opener  # the neutral first line of every message, per language
+        self._opener = opener  # the neutral first line of every message, per language
         self.chats = chats
         self._outbox = outbox
         self._consumer = f"{socket.gethostname()}-{secrets.token_hex(4)}"
@@ -198,7 +198,7 @@ class TelegramDeliveries:
             markup = keyboard(reply)
             if markup is not None and chat.keyboard is not None:
                 await self._remove_buttons(chat.chat_id, chat.keyboard)
-            parts = message_texts(self.opener(reply.language), reply.text)
+            parts = message_texts(self._opener(reply.language), reply.text)
             for number, text in enumerate(parts, 1):
                 # Still this worker's, and still the same conversation (not ended by
                 # /exit, perhaps with a new one begun in the same chat)?
@@ -220,7 +220,7 @@ class TelegramDeliveries:
                     key,
                     sent.message_id,
                     delivered=entry_id if last else "",
-                    keyboard=True if buttons is not None else None,
+                    shows_buttons=buttons is not None,
                     by=mine,
                 ):
                     await self.delete(chat.chat_id, [sent.message_id])  # it is not this chat's any more
