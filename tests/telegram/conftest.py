@@ -3,6 +3,7 @@ through the real python-telegram-bot, with a real Redis."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -65,12 +66,19 @@ async def fristad(
     shipped_content: Content,
     tmp_path: Path,
 ) -> AsyncIterator[Client]:
-    client: Client = TestClient(
-        TestServer(init_app(telegram_settings(redis_server.url, tmp_path, api), shipped_content))
-    )
+    async with running(telegram_settings(redis_server.url, tmp_path, api), shipped_content) as client:
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings, content: Content) -> AsyncIterator[Client]:
+    """Fristad with these settings, started, and a client of it; stopped at the end."""
+    client: Client = TestClient(TestServer(init_app(settings, content)))
     await client.start_server()
-    yield client
-    await client.close()
+    try:
+        yield client
+    finally:
+        await client.close()
 
 
 async def send(client: Client, update: dict[str, Any], secret: str | None = SECRET) -> int:

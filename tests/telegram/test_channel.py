@@ -18,7 +18,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
 from bot.adapters.accounts import Accounts
@@ -27,7 +26,7 @@ from bot.adapters.redis_server import RedisServerProcess, free_port
 from bot.adapters.telegram.channel import SECRET_HEADER
 from bot.app.logging_setup import MUTED_LIBRARIES, QUIET_LIBRARIES, SILENT_LIBRARIES, configure_logging
 from bot.app.settings import Settings
-from bot.app.web import RUNTIME, init_app
+from bot.app.web import RUNTIME
 from bot.core.translator import Translator
 from bot.errors import ConfigError
 from tests.adapters.test_console import PASSWORD, claim_first_case, csrf_of, staff
@@ -41,6 +40,7 @@ from tests.telegram.conftest import (
     WEBHOOK_PATH,
     Client,
     conversation_key,
+    running,
     send,
     telegram_settings,
 )
@@ -116,20 +116,16 @@ async def test_an_update_that_cannot_be_recorded_gets_503_and_is_handled_when_se
     api: BotApiStandIn, shipped_content: Content, tmp_path: Path
 ) -> None:
     server = start_redis(tmp_path / "redis")
-    client: Client = TestClient(
-        TestServer(init_app(telegram_settings(server.url, tmp_path, api), shipped_content))
-    )
-    await client.start_server()
     try:
-        update = api.text_update(CHAT, "/start")
-        server.stop()
-        assert await send(client, update) == 503  # Telegram keeps it and sends it again
-        assert api.bot_messages(CHAT) == []
-        server.start()
-        assert await send(client, update) == 200
-        await api.wait_for_bot_messages(CHAT, 1)
+        async with running(telegram_settings(server.url, tmp_path, api), shipped_content) as client:
+            update = api.text_update(CHAT, "/start")
+            server.stop()
+            assert await send(client, update) == 503  # Telegram keeps it and sends it again
+            assert api.bot_messages(CHAT) == []
+            server.start()
+            assert await send(client, update) == 200
+            await api.wait_for_bot_messages(CHAT, 1)
     finally:
-        await client.close()
         server.stop()
 
 
@@ -337,15 +333,11 @@ async def test_polling_works_when_no_webhook_is_set(
     settings = telegram_settings(
         redis_server.url, tmp_path, api, TELEGRAM_WEBHOOK_URL="", TELEGRAM_WEBHOOK_SECRET=""
     )
-    client: Client = TestClient(TestServer(init_app(settings, shipped_content)))
-    await client.start_server()
-    try:
+    async with running(settings, shipped_content) as client:
         api.queue_for_polling(api.text_update(CHAT, "/start", language_code="en"))
         [welcome] = await api.wait_for_bot_messages(CHAT, 1)
         assert "safe" in welcome.body
         assert (await client.post("/telegram/webhook", json={})).status in (404, 405)  # no webhook to post to
-    finally:
-        await client.close()
 
 
 async def test_quiet_chats_are_cleaned_when_configured_and_the_conversation_goes_on(
@@ -356,9 +348,7 @@ async def test_quiet_chats_are_cleaned_when_configured_and_the_conversation_goes
     tmp_path: Path,
 ) -> None:
     settings = telegram_settings(redis_server.url, tmp_path, api, FRISTAD_TELEGRAM_CLEAN_AFTER_HOURS="2")
-    client: Client = TestClient(TestServer(init_app(settings, shipped_content)))
-    await client.start_server()
-    try:
+    async with running(settings, shipped_content) as client:
         await send(client, api.text_update(CHAT, "/start"))
         await api.wait_for_bot_messages(CHAT, 1)
         telegram = client.app[RUNTIME].telegram
@@ -369,8 +359,6 @@ async def test_quiet_chats_are_cleaned_when_configured_and_the_conversation_goes
         await send(client, api.text_update(CHAT, "ja"))  # the conversation is still there
         [quick_exit] = await api.wait_for_bot_messages(CHAT, 1)
         assert "/exit" in quick_exit.body
-    finally:
-        await client.close()
 
 
 # --- a handoff -----------------------------------------------------------------------------
@@ -492,14 +480,10 @@ async def test_a_stopped_worker_leaves_the_delivery_group_when_it_holds_nothing(
     shipped_content: Content,
     tmp_path: Path,
 ) -> None:
-    client: Client = TestClient(
-        TestServer(init_app(telegram_settings(redis_server.url, tmp_path, api), shipped_content))
-    )
-    await client.start_server()
-    await send(client, api.text_update(CHAT, "/start"))
-    await api.wait_for_bot_messages(CHAT, 1)
-    assert len(await redis.xinfo_consumers("fristad:telegram:deliveries", "deliverers")) == 1
-    await client.close()
+    async with running(telegram_settings(redis_server.url, tmp_path, api), shipped_content) as client:
+        await send(client, api.text_update(CHAT, "/start"))
+        await api.wait_for_bot_messages(CHAT, 1)
+        assert len(await redis.xinfo_consumers("fristad:telegram:deliveries", "deliverers")) == 1
     assert await redis.xinfo_consumers("fristad:telegram:deliveries", "deliverers") == []
 
 
@@ -577,9 +561,7 @@ async def test_a_busy_chat_is_cleaned_before_its_oldest_message_is_too_old_to_de
     tmp_path: Path,
 ) -> None:
     settings = telegram_settings(redis_server.url, tmp_path, api, FRISTAD_TELEGRAM_CLEAN_AFTER_HOURS="2")
-    client: Client = TestClient(TestServer(init_app(settings, shipped_content)))
-    await client.start_server()
-    try:
+    async with running(settings, shipped_content) as client:
         await send(client, api.text_update(CHAT, "/start"))
         await api.wait_for_bot_messages(CHAT, 1)
         key = conversation_key(client, CHAT)
@@ -591,8 +573,6 @@ async def test_a_busy_chat_is_cleaned_before_its_oldest_message_is_too_old_to_de
         due = await redis.zscore("fristad:telegram:cleanups", key)
         assert due is not None
         assert due == pytest.approx(first + 46 * 3600, abs=2)  # not two hours from now
-    finally:
-        await client.close()
 
 
 async def test_a_chat_whose_cleaning_fails_is_cleaned_when_its_lease_runs_out(
@@ -603,9 +583,7 @@ async def test_a_chat_whose_cleaning_fails_is_cleaned_when_its_lease_runs_out(
     tmp_path: Path,
 ) -> None:
     settings = telegram_settings(redis_server.url, tmp_path, api, FRISTAD_TELEGRAM_CLEAN_AFTER_HOURS="1")
-    client: Client = TestClient(TestServer(init_app(settings, shipped_content)))
-    await client.start_server()
-    try:
+    async with running(settings, shipped_content) as client:
         await send(client, api.text_update(CHAT, "/start"))
         await api.wait_for_bot_messages(CHAT, 1)
         telegram = client.app[RUNTIME].telegram
@@ -621,8 +599,6 @@ async def test_a_chat_whose_cleaning_fails_is_cleaned_when_its_lease_runs_out(
         assert await telegram.clean_quiet_chats(later + 60) == 0  # leased: not yet again
         assert await telegram.clean_quiet_chats(later + 301) == 1
         assert api.visible(CHAT) == []
-    finally:
-        await client.close()
 
 
 async def test_replies_of_an_ended_conversation_never_reach_the_next_one(
@@ -653,9 +629,7 @@ async def test_one_chat_waiting_for_its_second_does_not_hold_up_another(
     settings = dataclasses.replace(
         settings, telegram=dataclasses.replace(settings.telegram, per_chat_seconds=1.0)
     )
-    client: Client = TestClient(TestServer(init_app(settings, shipped_content)))
-    await client.start_server()
-    try:
+    async with running(settings, shipped_content) as client:
         for typed in ("/start", "/help", "/danger"):  # three messages: two seconds for this chat
             await send(client, api.text_update(CHAT, typed))
         await api.wait_for_bot_messages(CHAT, 1)
@@ -666,5 +640,3 @@ async def test_one_chat_waiting_for_its_second_does_not_hold_up_another(
         await api.wait_for_bot_messages(CHAT, 3, within=5)
         sends = [c.at for c in api.method_calls("sendMessage") if c.params["chat_id"] == str(CHAT)]
         assert all(later - earlier >= 0.95 for earlier, later in itertools.pairwise(sends))
-    finally:
-        await client.close()
