@@ -65,3 +65,7 @@ class ConversationBusy(StoreError):
 
 class DecryptionError(StoreError):
     """A stored value cannot be decrypted: unknown key id, wrong key or tampering."""
+
+
+class DraftChanged(FristadError):
+    """Another admin saved or published the draft since this one was read."""

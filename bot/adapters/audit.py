@@ -1,5 +1,5 @@
-"""Who did what to which case, and when (SAFETY rules 11 and 15): staff names, case
-codes and actions, never what anyone wrote."""
+"""Who did what to which case or content version, and when (SAFETY rules 11 and 15):
+staff names, case codes, content file names and actions, never what anyone wrote."""
 
 from __future__ import annotations
 
@@ -19,8 +19,11 @@ class AuditLog:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
 
-    async def record(self, who: str, action: str, team: str = "", case: str = "") -> None:
+    async def record(self, who: str, action: str, team: str = "", case: str = "", what: str = "") -> None:
+        """`what`: for admin actions, the content version or file acted on."""
         entry = {"at": f"{time.time():.0f}", "who": who, "action": action, "team": team, "case": case}
+        if what:
+            entry["what"] = what
         try:
             await self._redis.xadd(redis_keys.audit(), entry, maxlen=MAX_ENTRIES, approximate=True)  # type: ignore[arg-type]
         except RedisError as err:

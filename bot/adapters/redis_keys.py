@@ -166,3 +166,34 @@ def telegram_update(update_id: int) -> str:
 def telegram_cleanups() -> str:
     """Sorted set of Telegram conversations by when their chat is due to be cleaned."""
     return f"{PREFIX}:telegram:cleanups"
+
+
+def _content(part: str) -> str:
+    # One hash tag: the publish script touches the draft, a version and the pointer together.
+    return f"{PREFIX}:{{content}}:{part}"
+
+
+def content_version(number: int) -> str:
+    """String: one published content set (flows and catalogues), zlib-compressed JSON."""
+    return _content(f"version:{number}")
+
+
+def content_current() -> str:
+    """String: the number of the version every worker runs (absent: the shipped files)."""
+    return _content("current")
+
+
+def content_next() -> str:
+    """Counter of version numbers."""
+    return _content("next")
+
+
+def content_history() -> str:
+    """List of what happened to the versions (published, rolled back, imported): JSON,
+    oldest first; names of admins, never content."""
+    return _content("history")
+
+
+def content_draft() -> str:
+    """Hash of the admins' shared draft: files (JSON), revision, based_on."""
+    return _content("draft")

@@ -22,6 +22,7 @@ COMMANDS = {
     "/forget": "forget",
 }
 QUIT = "/quit"
+CHANNEL = "cli"
 # Fluent wraps variables in right-to-left text in Unicode isolation marks; a terminal
 # shows them as noise.
 _ISOLATION_MARKS = str.maketrans("", "", "\u2068\u2069")
@@ -43,18 +44,20 @@ def parse_line(line: str, key: str, buttons: list[Option]) -> Incoming:
     """What a typed line means: a button number, a command or free text."""
     text = line.strip()
     if text.isdigit() and 1 <= int(text) <= len(buttons):
-        return Incoming(key, choice=buttons[int(text) - 1].id)
+        return Incoming(key, choice=buttons[int(text) - 1].id, channel=CHANNEL)
     if text in COMMANDS:
-        return Incoming(key, choice=f"{GLOBAL_CHOICE_PREFIX}{COMMANDS[text]}")
-    return Incoming(key, text=text)
+        return Incoming(key, choice=f"{GLOBAL_CHOICE_PREFIX}{COMMANDS[text]}", channel=CHANNEL)
+    return Incoming(key, text=text, channel=CHANNEL)
 
 
 async def chat(settings: Settings, content: Content, language: str, stdin: TextIO, out: TextIO) -> None:
     interactive = stdin.isatty()
     async with open_runtime(settings, content) as runtime:
-        key = runtime.keys.keyer.conversation_key("cli", secrets.token_hex(16))
+        key = runtime.keys.keyer.conversation_key(CHANNEL, secrets.token_hex(16))
         try:
-            buttons = render(await runtime.dialogue.handle(Incoming(key, language_hint=language)), out)
+            buttons = render(
+                await runtime.dialogue.handle(Incoming(key, language_hint=language, channel=CHANNEL)), out
+            )
             while True:
                 if interactive:
                     out.write("> ")

@@ -14,10 +14,12 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
 from bot.adapters.content_files import Content
+from bot.adapters.content_versions import ContentVersions
 from bot.adapters.conversation_store import RedisConversationStore
 from bot.adapters.handoff_queue import RedisHandoffQueue
 from bot.adapters.notifier import Notifier
 from bot.adapters.outbox import Outbox
+from bot.adapters.published import PublishedContent, build_engine
 from bot.adapters.rate_limit import RateLimiter
 from bot.adapters.redis_server import RedisServerProcess
 from bot.adapters.statistics import Statistics
@@ -29,7 +31,6 @@ from bot.core.dialogue import DialogueService
 from bot.core.engine import Engine
 from bot.core.handoff import Handoffs
 from bot.core.teams import DEFAULT_LEASE_SECONDS
-from bot.core.translator import Translator
 from bot.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class Runtime:
     redis: Redis
     keys: Keys
     engine: Engine
+    published: PublishedContent
     store: RedisConversationStore
     dialogue: DialogueService
     outbox: Outbox
@@ -59,7 +61,7 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     """Keys, Redis (the embedded one when REDIS_URL is unset), engine and services."""
     content.require_valid()
     keys = load_keys(settings)
-    engine = Engine(content.flows, Translator(content.catalogues), content.local_numbers)
+    engine = build_engine(content)
     embedded: RedisServerProcess | None = None
     url = settings.redis_url
     if url is None:
@@ -79,6 +81,11 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
         socket_timeout=5,
     )
     redis = Redis.from_pool(pool)  # the client owns the pool and closes it
+    published = PublishedContent(ContentVersions(redis), engine, content)
+    try:
+        await published.follow()  # a published version, from the first turn on
+    except StoreError:
+        log.warning("cannot read the published content version yet: the shipped files run until it can")
     notifier = Notifier(redis)
     outbox = Outbox(redis, keys.encryptor, settings.conversation_ttl_seconds, notifier)
     teams = content.teams
@@ -86,8 +93,8 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     queue = RedisHandoffQueue(redis, settings.conversation_ttl_seconds, lease)
     handoffs = Handoffs(engine, queue, teams, notifier) if teams else None
     store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
-    dialogue = DialogueService(engine, store, settings.messages_per_minute, handoffs)
     statistics = Statistics(redis)
+    dialogue = DialogueService(engine, store, settings.messages_per_minute, handoffs, tally=statistics)
     telegram = _telegram(settings, redis, keys, dialogue, outbox)
     replies = outbox if telegram is None else TelegramAwareReplies(outbox, telegram.deliveries)
     casework = Casework(dialogue, queue, store, replies, statistics, teams) if teams else None
@@ -95,12 +102,14 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     background = (
         asyncio.create_task(notifier.listen(stop), name="notifications"),
         asyncio.create_task(watch_queues(casework, stop), name="queue-watcher"),
+        asyncio.create_task(published.watch(stop), name="content-watcher"),
     )
     try:
         yield Runtime(
             redis,
             keys,
             engine,
+            published,
             store,
             dialogue,
             outbox,

@@ -1,4 +1,5 @@
-"""The aiohttp application: health and readiness, and the web chat."""
+"""The aiohttp application: health and readiness, the web chat, the console and the
+admin pages."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from bot.adapters.accounts import Accounts, LoginGuard, Sessions
+from bot.adapters.admin import ADMIN, Admin, add_admin
 from bot.adapters.audit import AuditLog
 from bot.adapters.console import CONSOLE, Console, add_console
 from bot.adapters.content_files import Content
@@ -40,22 +42,22 @@ def init_app(settings: Settings, content: Content) -> web.Application:
                 keyer=runtime.keys.keyer,
                 limiter=runtime.limiter,
                 outbox=runtime.outbox,
-                variables=runtime.engine.entry.flow.variables,
             )
             if runtime.casework is not None and content.teams is not None:
                 accounts = Accounts(runtime.redis)
+                audit = AuditLog(runtime.redis)
+                app[ADMIN] = Admin(published=runtime.published, audit=audit, statistics=runtime.statistics)
                 app[CONSOLE] = Console(
                     accounts=accounts,
                     sessions=Sessions(runtime.redis, accounts),
                     guard=LoginGuard(runtime.redis),
-                    audit=AuditLog(runtime.redis),
+                    audit=audit,
                     casework=runtime.casework,
                     queue=runtime.queue,
                     store=runtime.store,
                     notifier=runtime.notifier,
                     teams=content.teams,
-                    translator=runtime.engine.translator,
-                    variables=runtime.engine.entry.flow.variables,
+                    engine=runtime.engine,
                     keyer=runtime.keys.keyer,
                     trusted_proxies=settings.trusted_proxies,
                 )
@@ -78,6 +80,7 @@ def init_app(settings: Settings, content: Content) -> web.Application:
         app.router.add_post(urlsplit(settings.telegram.webhook_url).path or "/", telegram_webhook)
     if content.teams is not None:
         add_console(app)
+        add_admin(app)
     return app
 
 

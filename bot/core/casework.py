@@ -10,10 +10,11 @@ from dataclasses import replace
 from typing import Protocol
 
 from bot.core.conversation import Conversation, TranscriptEntry
-from bot.core.dialogue import DialogueService
-from bot.core.engine import bot_entries, option_trigger
+from bot.core.dialogue import DialogueService, count_quietly
+from bot.core.engine import CompiledFlow, bot_entries, option_trigger
 from bot.core.handoff import NO_ANSWER, Case
 from bot.core.messages import Option, Reply
+from bot.core.ports import Tally
 from bot.core.teams import Teams
 from bot.errors import CaseNotFound, NotYourCase
 
@@ -35,6 +36,16 @@ OUTCOMES = (
     "ended_by_person",
     "other",
 )
+# Upper bounds (minutes) of the waiting-time histogram: counts per bucket are all the
+# statistics keep of a wait, so no time finer than these is stored.
+WAIT_BUCKETS = (1, 2, 5, 10, 15, 30, 60, 120, 240)
+LONGER_WAIT = "inf"
+
+
+def wait_bucket(seconds: float) -> str:
+    """The label of the histogram bucket a wait falls in: its upper bound in minutes."""
+    minutes = max(seconds, 0) / 60
+    return next((str(bound) for bound in WAIT_BUCKETS if minutes <= bound), LONGER_WAIT)
 
 
 class CaseQueue(Protocol):
@@ -58,10 +69,6 @@ class LaterReplies(Protocol):
     async def publish(self, conversation_key: str, reply: Reply) -> str: ...
 
 
-class OutcomeCounter(Protocol):
-    async def count_outcome(self, team: str, outcome: str) -> None: ...
-
-
 class Casework:
     def __init__(
         self,
@@ -69,16 +76,20 @@ class Casework:
         queue: CaseQueue,
         records: CaseRecords,
         replies: LaterReplies,
-        outcomes: OutcomeCounter,
+        tally: Tally,
         teams: Teams,
     ) -> None:
         self.dialogue = dialogue
         self.queue = queue
         self.records = records
         self.replies = replies
-        self.outcomes = outcomes
+        self.tally = tally
         self.teams = teams
-        self.compiled = dialogue.engine.entry
+
+    @property
+    def compiled(self) -> CompiledFlow:
+        # Read at use, never kept: an admin's publish swaps the engine's flows.
+        return self.dialogue.engine.entry
 
     async def claim(self, team: str, code: str, owner: str) -> Case:
         case = await self.queue.case(team, code)
@@ -93,6 +104,9 @@ class Casework:
         await self._tell(
             conversation, CLAIMED, {"team": self.teams.teams[team].name}, self._talking_options(conversation)
         )
+        # The dialogue's clock set asked_at, so it measures the wait too.
+        waited = self.dialogue.clock().timestamp() - case.asked_at
+        await count_quietly(self.tally, [f"wait:{team}:{wait_bucket(waited)}"])
         return replace(case, status="claimed", owner=owner)
 
     async def reply(self, team: str, code: str, owner: str, text: str) -> None:
@@ -150,7 +164,8 @@ class Casework:
         if outcome not in OUTCOMES:
             raise CaseNotFound(f"{outcome!r} is not an outcome (known: {', '.join(OUTCOMES)})")
         await self._own(team, code, owner)
-        await self.outcomes.count_outcome(team, outcome)
+        # Not quietly: the caseworker sees that it was not recorded and can try again.
+        await self.tally.count(f"outcome:{team}:{outcome}")
 
     async def renew(self, team: str, code: str, owner: str) -> bool:
         return await self.queue.renew(team, code, owner)

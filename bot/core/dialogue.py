@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.core.conversation import Conversation
-from bot.core.engine import Engine, bot_entries
+from bot.core.engine import Engine, Step, bot_entries
 from bot.core.handoff import Handoffs
 from bot.core.messages import Incoming, Reply
-from bot.core.ports import ConversationStore
-from bot.errors import ConversationBusy, ConversationNotFound, TooManyTurns
+from bot.core.ports import ConversationStore, Tally
+from bot.errors import ConversationBusy, ConversationNotFound, StoreError, TooManyTurns
+
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 50
 # After losing a race, wait a random moment (up to this many seconds per attempt so far)
@@ -35,12 +38,14 @@ class DialogueService:
         turns_per_minute: int | None = None,
         handoffs: Handoffs | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        tally: Tally | None = None,
     ) -> None:
         self.engine = engine
         self.store = store
         self.turns_per_minute = turns_per_minute
         self.handoffs = handoffs
         self.clock = clock
+        self.tally = tally
 
     async def handle(self, incoming: Incoming) -> tuple[Reply, ...]:
         """Apply one input to its conversation (made if new) and return what to say."""
@@ -87,8 +92,35 @@ class DialogueService:
             if await self.store.save(step.conversation, step.transcript):
                 if self.handoffs is not None:
                     await self.handoffs.after_save(stored, step.conversation)
+                if self.tally is not None:
+                    await count_quietly(self.tally, self._counted(stored, step, incoming))
                 return TurnResult(step.replies + news)
         raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one turn")
+
+    def _counted(self, stored: Conversation | None, step: Step, incoming: Incoming) -> list[str]:
+        """What a saved turn adds to the anonymous statistics: names of fixed words and
+        flow ids only, never text or keys."""
+        saved = step.conversation
+        names = []
+        if stored is None:
+            names += [f"started:channel:{incoming.channel}", f"started:language:{saved.language}"]
+        if stored is None or saved.state != stored.state:
+            role = self._role(saved)
+            if role is not None:
+                names.append(f"role:{role}")
+        if saved.topic is not None and saved.topic != (stored.topic if stored is not None else None):
+            names.append(f"topic:{saved.topic}")
+        if step.hands_over and saved.team is not None:
+            # The routed team when there are handoffs (settle sets it), else the service.
+            names.append(f"handoff:{saved.team}")
+        return names
+
+    def _role(self, conversation: Conversation) -> str | None:
+        for flow in self.engine.flows:
+            if flow.id == conversation.flow:
+                state = flow.states.get(conversation.state)
+                return None if state is None else state.role
+        return None
 
     def _over_the_limit(self, stored: Conversation | None, incoming: Incoming) -> TurnResult:
         """Too many turns this minute: refused, except a call for help, which is answered
@@ -118,6 +150,17 @@ class DialogueService:
         await self.store.forget(conversation_key)
         if self.handoffs is not None:
             await self.handoffs.withdraw(conversation_key)
+
+
+async def count_quietly(tally: Tally, names: list[str]) -> None:
+    """Count, if there is anything to count; a statistic is never worth a failed turn or
+    action, so a store error is logged (its kind only) and dropped."""
+    if not names:
+        return
+    try:
+        await tally.count(*names)
+    except StoreError as err:
+        log.warning("statistics not counted: %s", type(err.__cause__ or err).__name__)
 
 
 async def _attempts() -> AsyncIterator[int]:

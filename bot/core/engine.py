@@ -31,7 +31,8 @@ CHOOSE_LANGUAGE = "engine-choose-language"
 FORGOTTEN = "engine-forgotten"
 HANDOFF_RECEIVED = "engine-handoff-received"
 TOO_LONG = "engine-too-long"
-ENGINE_MESSAGES = (NOT_UNDERSTOOD, CHOOSE_LANGUAGE, FORGOTTEN, HANDOFF_RECEIVED, TOO_LONG)
+CONTENT_CHANGED = "engine-content-changed"
+ENGINE_MESSAGES = (NOT_UNDERSTOOD, CHOOSE_LANGUAGE, FORGOTTEN, HANDOFF_RECEIVED, TOO_LONG, CONTENT_CHANGED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +280,7 @@ class Engine:
         numbers = local_numbers or LocalNumbers()
         self._flows = {flow.id: CompiledFlow(flow, translator, numbers) for flow in flows}
         self.entry = self._flows[ENTRY_FLOW]
+        self.generation = 0  # grows with every switch of content, for what is made from it
 
     @property
     def flows(self) -> list[Flow]:
@@ -297,21 +299,43 @@ class Engine:
     def step(self, conversation: Conversation, incoming: Incoming) -> Step:
         compiled = self._flows.get(conversation.flow, self.entry)
         flow = compiled.flow
-        if conversation.flow != flow.id or conversation.state not in flow.states:
-            # The flow changed under this conversation: start again rather than guess.
-            conversation = replace(conversation, flow=flow.id, flow_version=flow.version, state=flow.start)
+        moved = conversation.flow != flow.id or conversation.state not in flow.states
+        if moved:
+            conversation = replace(
+                conversation, flow=flow.id, flow_version=flow.version, state=_new_place(flow, conversation)
+            )
         elif conversation.flow_version != flow.version:
             conversation = replace(conversation, flow_version=flow.version)
-        turn = _Turn(compiled, conversation)
-        return turn.run(incoming)
+        return _Turn(compiled, conversation, moved=moved and conversation.status not in HANDED_OVER).run(
+            incoming
+        )
+
+    def take_content(self, other: Engine) -> None:
+        """Switch to another engine's flows and texts (a publish), all at once: a turn
+        that is stepping keeps the flow it started with, the next one gets these."""
+        self.translator, self._flows, self.entry = other.translator, other._flows, other.entry
+        self.generation += 1
+
+
+def _new_place(flow: Flow, conversation: Conversation) -> str:
+    """Where a conversation goes when a publish removed its state. A person waiting for
+    or talking with a caseworker stays in the queue (status and team are what route the
+    case): any handoff state gives them its choices. Anyone else starts again."""
+    if conversation.status in HANDED_OVER:
+        return next((s.name for s in flow.states.values() if s.is_terminal), flow.start)
+    return flow.start
 
 
 class _Turn:
-    def __init__(self, compiled: CompiledFlow, conversation: Conversation) -> None:
+    def __init__(self, compiled: CompiledFlow, conversation: Conversation, moved: bool = False) -> None:
         self.compiled = compiled
         self.flow = compiled.flow
         self.conversation = conversation
         self.is_new = conversation.revision == 0
+        # A publish removed the state this person was in: what they answer was asked by
+        # a question that no longer exists, so only the always-there actions act on it.
+        self.moved = moved
+        self.notice: tuple[Reply, ...] = ()  # said before the rest of the turn
         self.heard: list[TranscriptEntry] = []
         self.hands_over = False
 
@@ -333,6 +357,9 @@ class _Turn:
         if self.is_new and trigger != global_trigger("danger"):
             # A first conversation always begins with the safety check, unless in danger.
             trigger = None
+        if self.moved and (trigger is None or trigger.startswith(OPTION_PREFIX)):
+            self.notice = self.compiled.say(language, CONTENT_CHANGED)
+            return self._enter(state, language)
 
         if trigger is None:
             if self.is_new:
@@ -399,4 +426,9 @@ class _Turn:
 
     def _step(self, said: _Said) -> Step:
         replies, entries = said
-        return Step(self.conversation, replies, (*self.heard, *entries), hands_over=self.hands_over)
+        return Step(
+            self.conversation,
+            (*self.notice, *replies),
+            (*self.heard, *bot_entries(self.notice), *entries),
+            hands_over=self.hands_over,
+        )

@@ -18,6 +18,8 @@ from bot.errors import Problem
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 MESSAGE_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+# Who the writer said they are ("exposed", "uses-violence"): a name in the statistics.
+ROLE = re.compile(r"[a-z0-9_-]{1,32}")
 MAX_OPTION_ID_BYTES = 64  # an option's id is the data of a Telegram button
 
 # Global actions every flow defines. "language" and "forget" are done by the engine;
@@ -87,6 +89,8 @@ class State:
     # Typed in any state (in the conversation's language), these lead here: topics
     # like "skyddat boende" need not be repeated on every option that leads to them.
     keywords: Keywords = field(default_factory=dict)
+    # Entering this state means the writer said who they are: counted, never stored.
+    role: str | None = None
 
     @property
     def is_terminal(self) -> bool:
@@ -271,7 +275,7 @@ def parse_flow(data: Any, file: str, version: str) -> tuple[Flow | None, list[Pr
             r.problem(path, f"{name!r} is not a valid state name (expected {NAME.pattern})")
             continue
         item = r.mapping(raw, path)
-        r.known_fields(item, path, {"say", "options", "handoff", "danger", "keywords"})
+        r.known_fields(item, path, {"say", "options", "handoff", "danger", "keywords", "role"})
         raw_say = item.get("say")
         if isinstance(raw_say, (str, dict)):
             raw_say = [raw_say]
@@ -310,7 +314,16 @@ def parse_flow(data: Any, file: str, version: str) -> tuple[Flow | None, list[Pr
         handoff = r.string(item, "handoff", path, NAME, required=False)
         danger = r.boolean(item, "danger", path)
         topic_words = r.keywords(item.get("keywords", {}), f"{path}.keywords")
-        states[name] = State(name, tuple(s for s in say if s), tuple(options), handoff, danger, topic_words)
+        role = r.string(item, "role", path, required=False)
+        if role is not None and not ROLE.fullmatch(role):
+            r.problem(
+                f"{path}.role",
+                f"{role!r} is not a role id (lowercase letters, digits, - and _, at most 32 characters)",
+            )
+            role = None
+        states[name] = State(
+            name, tuple(s for s in say if s), tuple(options), handoff, danger, topic_words, role
+        )
 
     if r.problems or flow_id is None or start is None:
         return None, r.problems

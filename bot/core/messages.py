@@ -20,6 +20,9 @@ class Incoming:
     text: str | None = None
     choice: str | None = None
     language_hint: str | None = None
+    # Where the turn came from ("web", "telegram", "cli"): only counted in the anonymous
+    # statistics, never stored with the conversation.
+    channel: str = "other"
 
 
 @dataclass(frozen=True, slots=True)

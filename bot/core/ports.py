@@ -22,3 +22,10 @@ class ConversationStore(Protocol):
 
     async def forget(self, key: str) -> None:
         """Delete everything stored about the conversation."""
+
+
+class Tally(Protocol):
+    async def count(self, *names: str) -> None:
+        """Add one to each named count of today, in one round trip (StoreError when it
+        cannot). Names are fixed words and ids from the flows and teams ("role:young",
+        "handoff:support"): never text a person typed, never a conversation's key."""

@@ -22,6 +22,7 @@ engine-forgotten =
     Messages may still be on your phone. Write anything if you want to start again.
 engine-handoff-received = Thank you. Your message has been saved. The person who answers you can read it.
 engine-too-long = The message is too long. Please write a shorter message.
+engine-content-changed = The chat has been updated since your last message, so we are starting again from the beginning.
 
 ## Welcome and safety
 

@@ -22,6 +22,7 @@ engine-forgotten =
     Viestejä voi vielä olla puhelimessasi. Kirjoita jotain, jos haluat aloittaa alusta.
 engine-handoff-received = Kiitos. Viestisi on tallennettu. Henkilö, joka vastaa sinulle, voi lukea sen.
 engine-too-long = Viesti on liian pitkä. Kirjoitathan vähän lyhyemmin.
+engine-content-changed = Chat on päivitetty viimeisen viestisi jälkeen, joten aloitamme alusta.
 
 ## Tervetuloa ja turvallisuus
 

@@ -22,6 +22,7 @@ engine-forgotten =
     Wiadomości mogą nadal być w Twoim telefonie. Napisz coś, jeśli chcesz zacząć od nowa.
 engine-handoff-received = Dziękuję. Twoja wiadomość jest zapisana. Osoba, która Ci odpowie, może ją przeczytać.
 engine-too-long = Ta wiadomość jest za długa. Napisz, proszę, trochę krócej.
+engine-content-changed = Czat został zaktualizowany od Twojej ostatniej wiadomości, więc zaczynamy od początku.
 
 ## Powitanie i bezpieczeństwo
 

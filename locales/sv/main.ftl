@@ -23,6 +23,7 @@ engine-forgotten =
     Meddelanden kan finnas kvar på din telefon. Skriv något om du vill börja om.
 engine-handoff-received = Tack. Ditt meddelande är sparat. Den som svarar dig kan läsa det.
 engine-too-long = Meddelandet är för långt. Skriv gärna lite kortare.
+engine-content-changed = Chatten har uppdaterats sedan ditt förra meddelande, så vi börjar om från början.
 
 ## Välkommen och säkerhet
 

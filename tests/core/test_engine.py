@@ -11,7 +11,7 @@ import transitions
 from bot.core.conversation import Conversation
 from bot.core.engine import MAX_TEXT_LENGTH, Engine, Step
 from bot.core.messages import Incoming
-from tests.helpers.content import tiny_engine
+from tests.helpers.content import TINY_FLOW, tiny_engine
 
 
 @pytest.fixture
@@ -210,12 +210,52 @@ def test_a_too_long_message_is_refused_kindly_and_not_recorded(engine: Engine) -
     assert all(e.speaker == "bot" for e in step.transcript)
 
 
-def test_a_conversation_in_a_state_the_flow_no_longer_has_starts_over(engine: Engine) -> None:
+def test_a_conversation_in_a_state_a_publish_removed_starts_over_and_is_told_why(engine: Engine) -> None:
     conversation = replace(start(engine), state="removed_state", flow_version="old")
     step = engine.step(conversation, Incoming("k", text="hej"))
     assert step.conversation.state == "start"
     assert step.conversation.flow_version == "v1"
+    assert step.replies[0].text == "Uppdaterat"  # engine-content-changed, said first
     assert step.replies[-1].options  # the person sees where they are and what to do
+    assert [e.text for e in step.transcript][:2] == ["hej", "Uppdaterat"]
+
+
+def test_an_answer_to_a_question_a_publish_removed_is_not_taken_as_an_answer_to_another(
+    engine: Engine,
+) -> None:
+    # "atv" is an option of the start state too: after the move it must not choose it.
+    conversation = replace(start(engine), state="removed_state")
+    step = engine.step(conversation, Incoming("k", choice="atv"))
+    assert step.conversation.state == "start"
+    assert step.replies[0].text == "Uppdaterat"
+
+
+def test_danger_still_acts_from_a_state_a_publish_removed(engine: Engine) -> None:
+    conversation = replace(start(engine), state="removed_state")
+    step = engine.step(conversation, Incoming("k", text="kniv"))
+    assert step.conversation.state == "danger"
+    assert step.replies[0].text != "Uppdaterat"
+
+
+@pytest.mark.parametrize("status", ["waiting", "talking"])
+def test_a_person_in_the_queue_keeps_their_place_when_a_publish_removed_their_state(
+    engine: Engine, status: str
+) -> None:
+    conversation = replace(start(engine), state="removed_state", status=status, team="support")
+    step = engine.step(conversation, Incoming("k", text="är ni kvar?"))
+    assert (step.conversation.status, step.conversation.team) == (status, "support")
+    assert step.conversation.state == "person"  # a handoff state: its choices, not the start's
+    assert all(r.text != "Uppdaterat" for r in step.replies)
+    assert not step.hands_over  # the case is not asked for again
+
+
+def test_take_content_switches_flows_and_texts_at_once(engine: Engine) -> None:
+    other = tiny_engine(TINY_FLOW.replace("say: [hello, ", "say: [about-atv, "))
+    before = engine.generation
+    engine.take_content(other)
+    step = engine.step(engine.new_conversation("k", "sv"), Incoming("k", text="hej"))
+    assert step.replies[0].text == "ATV är frivilligt"
+    assert engine.generation == before + 1
 
 
 def test_machines_are_built_once_per_flow_never_per_message(monkeypatch: pytest.MonkeyPatch) -> None:

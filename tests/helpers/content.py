@@ -67,9 +67,9 @@ states:
 )
 
 _ENGINE_TEXTS = {
-    "sv": "Förstod inte|Välj språk|Raderat|Sparat|För långt",
-    "en": "Did not understand|Choose language|Deleted|Saved|Too long",
-    "ar": "لم أفهم|اختر اللغة|تم الحذف|تم الحفظ|طويل جدا",
+    "sv": "Förstod inte|Välj språk|Raderat|Sparat|För långt|Uppdaterat",
+    "en": "Did not understand|Choose language|Deleted|Saved|Too long|Updated",
+    "ar": "لم أفهم|اختر اللغة|تم الحذف|تم الحفظ|طويل جدا|تم التحديث",
 }
 
 _TEXTS = {

@@ -14,6 +14,7 @@ from bot.adapters.crypto import ConversationKeyer
 from bot.adapters.handoff_queue import RedisHandoffQueue
 from bot.adapters.notifier import Notifier
 from bot.core.casework import Casework
+from bot.core.engine import Engine
 from bot.core.teams import Teams
 from bot.core.translator import Translator
 
@@ -29,10 +30,19 @@ class Console:
     store: RedisConversationStore
     notifier: Notifier
     teams: Teams
-    translator: Translator
-    variables: Mapping[str, str]  # the entry flow's, for canned replies that name a number
+    engine: Engine
     keyer: ConversationKeyer
     trusted_proxies: frozenset[str] = frozenset()
+
+    # Read at each use, never kept: an admin's publish swaps the engine's content.
+    @property
+    def translator(self) -> Translator:
+        return self.engine.translator
+
+    @property
+    def variables(self) -> Mapping[str, str]:
+        """The entry flow's, for canned replies that name a number."""
+        return self.engine.entry.flow.variables
 
     def https(self, request: web.Request) -> bool:
         """Served over https, directly or behind our own TLS proxy: cookies get Secure."""

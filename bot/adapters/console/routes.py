@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from bot.adapters.accounts import ACCOUNT_NAME, AccountLocked, Session
 from bot.adapters.client_address import hashed_client_address
 from bot.adapters.console.context import CONSOLE, SESSION, Console, session_of
+from bot.adapters.web_chat.headers import STAFF_AREAS
 from bot.core.casework import OUTCOMES
 from bot.core.handoff import CASE_NEWS, Case
 from bot.errors import CaseError, FristadError, NotYourCase, StoreError
@@ -31,8 +32,9 @@ from bot.errors import CaseError, FristadError, NotYourCase, StoreError
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-COOKIE = "fristad_staff"
+COOKIE = "fristad_staff"  # the session, for the console and the admin pages
 LOGIN_COOKIE = "fristad_login"  # the login form's CSRF token, before there is a session
+CSRF_HEADER = "X-CSRF-Token"  # how scripts send the session's token with a JSON request
 LIVE_SECONDS = 2.0  # how often an open page is brought up to date without news
 CANNED = ("canned-hello", "canned-safety", "canned-closing")
 ACTIONS = ("claim", "reply", "end", "release", "transfer", "note", "outcome")
@@ -47,7 +49,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 @web.middleware
 async def staff_only(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Sessions, CSRF and roles for everything under /console (SAFETY rules 12-15)."""
-    if not request.path.startswith("/console") or request.path.startswith("/console/static/"):
+    if not request.path.startswith(STAFF_AREAS) or request.path.startswith(
+        ("/console/static/", "/admin/static/")
+    ):
         return await handler(request)
     console = request.app[CONSOLE]
     origin = request.headers.get("Origin")
@@ -59,25 +63,30 @@ async def staff_only(request: web.Request, handler: Handler) -> web.StreamRespon
     if session is not None:
         request[SESSION] = session
     if request.method == "POST":
-        try:
-            form = await request.post()
-        except (ValueError, UnicodeDecodeError):
-            return page(request, "error.html", status=400, message="Formuläret gick inte att läsa.")
+        if request.content_type == "application/json":  # the admin pages' scripts
+            given = request.headers.get(CSRF_HEADER, "")
+        else:
+            try:
+                given = str((await request.post()).get("csrf", ""))
+            except (ValueError, UnicodeDecodeError):
+                return page(request, "error.html", status=400, message="Formuläret gick inte att läsa.")
         # The login form's token is in its own cookie; every other form's in the session.
         is_login = request.path == "/console/login"
         expected = request.cookies.get(LOGIN_COOKIE, "") if is_login else session.csrf if session else None
-        if expected is not None and not (
-            expected and hmac.compare_digest(str(form.get("csrf", "")), expected)
-        ):
+        if expected is not None and not (expected and hmac.compare_digest(given.encode(), expected.encode())):
             return page(
                 request, "error.html", status=403, message="Sidan var för gammal. Ladda om och försök igen."
             )
     if request.path == "/console/login":
         return await handler(request)
     if session is None:
-        if request.path == "/console/events":
+        if request.path == "/console/events" or request.path.startswith("/admin/api/"):
             raise web.HTTPUnauthorized(reason="not logged in")
         raise web.HTTPSeeOther("/console/login")
+    if request.path.startswith("/admin") and session.account.role != "admin":
+        if request.path.startswith("/admin/api/"):
+            raise web.HTTPForbidden(reason="for admins only")
+        return page(request, "error.html", status=403, message="Sidan är bara för administratörer.")
     return await handler(request)
 
 
@@ -124,7 +133,7 @@ async def login(request: web.Request) -> web.Response:
     session = await console.sessions.start(account)
     await console.audit.record(account.name, "login")
     response = web.HTTPSeeOther("/console")
-    set_cookie(request, response, COOKIE, session.id, "/console")
+    set_cookie(request, response, COOKIE, session.id, "/")
     raise response
 
 
@@ -134,7 +143,7 @@ async def logout(request: web.Request) -> web.Response:
     await console.sessions.end(session.id)
     await console.audit.record(session.account.name, "logout")
     response = web.HTTPSeeOther("/console/login")
-    response.del_cookie(COOKIE, path="/console")
+    response.del_cookie(COOKIE, path="/")
     raise response
 
 

@@ -56,7 +56,9 @@ def build_telegram(
         rate_limiter=pacer,  # type: ignore[arg-type]
     )
     chats = TelegramChats(redis, encryptor, ttl_seconds, clean_after_hours * 3600)
-    flow = dialogue.engine.entry
-    deliveries = TelegramDeliveries(redis, bot, chats, outbox, lambda language: flow.text(language, OPENER))
+    engine = dialogue.engine  # its flows are read at each use: a publish swaps them
+    deliveries = TelegramDeliveries(
+        redis, bot, chats, outbox, lambda language: engine.entry.text(language, OPENER)
+    )
     updates = TelegramUpdates(bot, dialogue, keyer, chats, deliveries)
     return TelegramChannel(config, redis, updates, deliveries, dialogue.engine.translator)

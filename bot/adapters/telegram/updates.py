@@ -18,7 +18,7 @@ from bot.adapters.telegram.chats import NoteKind, TelegramChats
 from bot.adapters.telegram.delivery import TelegramDeliveries
 from bot.adapters.telegram.rendering import joined
 from bot.core.dialogue import DialogueService
-from bot.core.engine import global_trigger
+from bot.core.engine import CompiledFlow, global_trigger
 from bot.core.messages import Incoming, Reply
 from bot.errors import ConversationNotFound, TooManyTurns
 
@@ -79,7 +79,11 @@ class TelegramUpdates:
         self._keyer = keyer
         self._chats = chats
         self._deliveries = deliveries
-        self._flow = dialogue.engine.entry
+
+    @property
+    def _flow(self) -> CompiledFlow:
+        # Read at use, never kept: an admin's publish swaps the engine's flows.
+        return self._dialogue.engine.entry
 
     def conversation_key(self, chat_id: int) -> str:
         return self._keyer.conversation_key(CHANNEL, str(chat_id))
@@ -120,10 +124,12 @@ class TelegramUpdates:
             await self._dialogue.end(key)
         elif command in COMMAND_CHOICES:
             await self._turn(
-                Incoming(key, choice=COMMAND_CHOICES[command], language_hint=hint), chat_id, new_chat
+                Incoming(key, choice=COMMAND_CHOICES[command], language_hint=hint, channel=CHANNEL),
+                chat_id,
+                new_chat,
             )
         else:
-            await self._turn(Incoming(key, text=text, language_hint=hint), chat_id, new_chat)
+            await self._turn(Incoming(key, text=text, language_hint=hint, channel=CHANNEL), chat_id, new_chat)
 
     async def _button(
         self, key: str, chat_id: int, query: CallbackQuery, hint: str | None, update_id: int
@@ -141,7 +147,9 @@ class TelegramUpdates:
             return
         # If this fails, Telegram sends the same update again, and it takes the same buttons.
         new_chat = await self._chats.remember(key, chat_id)
-        await self._turn(Incoming(key, choice=query.data, language_hint=hint), chat_id, new_chat)
+        await self._turn(
+            Incoming(key, choice=query.data, language_hint=hint, channel=CHANNEL), chat_id, new_chat
+        )
         await self._best_effort(query.answer())
         if pressed is not None:
             await self._remove_buttons(chat_id, pressed)
@@ -188,7 +196,7 @@ class TelegramUpdates:
         if conversation is not None and not await self._chats.may_note(key, kind):
             return
         if conversation is None:
-            result = await self._dialogue.take_turn(Incoming(key, language_hint=hint))
+            result = await self._dialogue.take_turn(Incoming(key, language_hint=hint, channel=CHANNEL))
             language = result.replies[0].language
             replies = [self._note(language, message_id), *result.replies]
             if new_chat:

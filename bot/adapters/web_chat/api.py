@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import WSCloseCode, web
 
 from bot.adapters.client_address import hashed_client_address
-from bot.adapters.web_chat.context import WEB_CHAT
+from bot.adapters.web_chat.context import CHANNEL, WEB_CHAT
 from bot.core.engine import MAX_TEXT_LENGTH
 from bot.core.messages import Incoming, Reply
 from bot.errors import ConversationNotFound, StoreError, TooManyTurns
@@ -86,7 +86,9 @@ async def start_conversation(request: web.Request) -> web.Response:
     if not await chat.limiter.allow("start", address, chat.config.conversations_per_minute):
         return too_many(request, "too many new conversations from this address")
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    result = await chat.dialogue.take_turn(Incoming(chat.conversation_key(token), language_hint=hint))
+    result = await chat.dialogue.take_turn(
+        Incoming(chat.conversation_key(token), language_hint=hint, channel=CHANNEL)
+    )
     return web.json_response(
         {"token": token, "replies": replies_json(result.replies), "ended": False}, status=201
     )
@@ -102,7 +104,9 @@ async def send_message(request: web.Request) -> web.Response:
     if (text is None) == (choice is None):
         raise BadRequest("give either text or choice")
     try:
-        result = await chat.dialogue.take_turn(Incoming(key, text=text, choice=choice), may_start=False)
+        result = await chat.dialogue.take_turn(
+            Incoming(key, text=text, choice=choice, channel=CHANNEL), may_start=False
+        )
     except ConversationNotFound:
         return error(request, 404, "conversation_ended", "no conversation has this token", "web-error-ended")
     except TooManyTurns:

@@ -30,12 +30,18 @@ class WebChat:
     keyer: ConversationKeyer
     limiter: RateLimiter
     outbox: Outbox
-    variables: Mapping[str, str]  # the entry flow's, for page texts that name a number
-    pages: dict[str, str] = field(default_factory=dict)  # the rendered page per language
+    # The rendered page per content generation and language: a publish makes new ones.
+    pages: dict[tuple[int, str], str] = field(default_factory=dict)
 
+    # Read at each use, never kept: an admin's publish swaps the engine's content.
     @property
     def translator(self) -> Translator:
         return self.dialogue.engine.translator
+
+    @property
+    def variables(self) -> Mapping[str, str]:
+        """The entry flow's, for page texts that name a number."""
+        return self.dialogue.engine.entry.flow.variables
 
     def conversation_key(self, token: str) -> str:
         return self.keyer.conversation_key(CHANNEL, token)

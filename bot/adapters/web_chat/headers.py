@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+STAFF_AREAS = ("/console", "/admin")
 Hook = Callable[[web.Request, web.StreamResponse], Awaitable[None]]
 
 
@@ -29,7 +30,7 @@ def add_security_headers(frame_ancestors: str) -> Hook:
         headers["Referrer-Policy"] = "no-referrer"
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Content-Security-Policy"] = (
-            staff_policy if request.path.startswith("/console") else chat_policy
+            staff_policy if request.path.startswith(STAFF_AREAS) else chat_policy
         )
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"

@@ -56,16 +56,19 @@ async def no_icon(request: web.Request) -> web.Response:
 async def chat_page(request: web.Request) -> web.Response:
     chat = request.app[WEB_CHAT]
     language = chat.translator.negotiate(request.headers.get("Accept-Language"))
-    if language not in chat.pages:
+    key = (chat.dialogue.engine.generation, language)
+    if key not in chat.pages:
         texts = page_texts(chat)
-        chat.pages[language] = _templates.get_template("chat.html").render(
+        for old in [k for k in chat.pages if k[0] != key[0]]:
+            del chat.pages[old]
+        chat.pages[key] = _templates.get_template("chat.html").render(
             lang=language,
             dir=chat.translator.direction(language),
             t=texts[language]["texts"],
             exit_url=chat.config.quick_exit_url,
             texts_json=Markup(script_json(texts)),  # noqa: S704 (escaped by script_json)
         )
-    return web.Response(text=chat.pages[language], content_type="text/html")
+    return web.Response(text=chat.pages[key], content_type="text/html")
 
 
 def page_texts(chat: WebChat) -> dict[str, dict[str, object]]:

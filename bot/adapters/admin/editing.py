@@ -1,0 +1,210 @@
+"""What the admin pages do to a content set: find the line a problem is on, read and
+change one message of a catalogue, and tell which translations are missing or outdated."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import yaml
+from fluent.syntax import FluentParser, ast
+
+from bot.adapters.content_files import (
+    FLOWS,
+    LOCALES,
+    TRANSLATED_FROM,
+    ContentFiles,
+    source_hash,
+    translated_from,
+)
+from bot.core.translator import REFERENCE_LANGUAGE, CatalogueFile, parse_catalogue
+from bot.errors import Problem
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_LINE = re.compile(r"^line (\d+)")
+MESSAGE_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]*$")
+
+
+def problem_line(problem: Problem, text: str) -> int | None:
+    """The line (from 1) of a flow problem: "line 12, column 3" as given, or the node
+    its path names ("states.welcome.options[1].goto") in the YAML text."""
+    if match := _LINE.match(problem.location):
+        return int(match.group(1))
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for name, index in _STEP.findall(problem.location):
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        node = _child(node, name, int(index) if index else None)
+    return node.start_mark.line + 1 if node is not None else line
+
+
+def _child(node: yaml.Node, name: str, index: int | None) -> yaml.Node | None:
+    if index is not None:
+        return node.value[index] if isinstance(node, yaml.SequenceNode) and index < len(node.value) else None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == name:
+                return value  # type: ignore[no-any-return]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: str
+    file: str  # content file name, "locales/sv/main.ftl"
+    source: str  # the text as written after "id =", without its indentation
+
+
+def messages(files: ContentFiles, language: str) -> dict[str, Message]:
+    """Every message of a language, as written."""
+    found: dict[str, Message] = {}
+    prefix = f"{LOCALES}{language}/"
+    for name, text in sorted(files.items()):
+        if not (name.startswith(prefix) and name.endswith(".ftl")):
+            continue
+        for entry, start, end in _entries(text):
+            if isinstance(entry, ast.Message) and entry.id.name not in found:
+                found[entry.id.name] = Message(entry.id.name, name, _value_source(text[start:end]))
+    return found
+
+
+def _entries(text: str) -> list[tuple[ast.EntryType, int, int]]:
+    resource = FluentParser(with_spans=True).parse(text)
+    # A message's span takes in the comment above it, which an edit keeps.
+    return [
+        (e, e.id.span.start if isinstance(e, ast.Message) and e.id.span else e.span.start, e.span.end)
+        for e in resource.body
+        if e.span is not None
+    ]
+
+
+def _value_source(entry: str) -> str:
+    _, _, value = entry.partition("=")
+    first, _, rest = value.partition("\n")
+    return "\n".join(part for part in (first.strip(), textwrap.dedent(rest).rstrip("\n")) if part)
+
+
+def message_entry(message_id: str, source: str) -> str:
+    """The Fluent text of a message: one line, or an indented block for several."""
+    lines = source.strip("\n").split("\n")
+    if len(lines) == 1:
+        return f"{message_id} = {lines[0].strip()}\n"
+    return f"{message_id} =\n" + "".join(f"    {line}\n" if line.strip() else "\n" for line in lines)
+
+
+def check_message(message_id: str, source: str) -> tuple[frozenset[str], str | None]:
+    """The variables a message uses, and what is wrong with its Fluent syntax if anything."""
+    if not source.strip():
+        return frozenset(), "the text is empty"
+    catalogue, problems = parse_catalogue("xx", [CatalogueFile("message", message_entry(message_id, source))])
+    if problems:
+        return frozenset(), problems[0].message
+    if message_id not in catalogue.variables:
+        return frozenset(), "is not one message: a line may start with a character Fluent reads as syntax"
+    return catalogue.variables[message_id], None
+
+
+def set_message(files: ContentFiles, language: str, message_id: str, source: str) -> dict[str, str]:
+    """The files with the message of that language replaced, or added to the file named
+    like the Swedish one, and the translation marked as made from today's Swedish text."""
+    new = dict(files)
+    entry = message_entry(message_id, source)
+    existing = messages(files, language).get(message_id)
+    if existing is not None:
+        text = new[existing.file]
+        for parsed, start, end in _entries(text):
+            if isinstance(parsed, ast.Message) and parsed.id.name == message_id:
+                new[existing.file] = text[:start] + entry + text[end:].removeprefix("\n")
+                break
+    else:
+        reference = messages(files, REFERENCE_LANGUAGE).get(message_id)
+        file_name = reference.file.rsplit("/", 1)[1] if reference else "main.ftl"
+        name = f"{LOCALES}{language}/{file_name}"
+        text = new.get(name, "")
+        new[name] = text + ("" if not text or text.endswith("\n") else "\n") + entry
+    if language != REFERENCE_LANGUAGE:
+        reference = messages(new, REFERENCE_LANGUAGE).get(message_id)
+        if reference is not None:
+            sources = translated_from(new)
+            sources.setdefault(language, {})[message_id] = source_hash(reference.source)
+            new[TRANSLATED_FROM] = _json(sources)
+    return new
+
+
+def with_sources(files: ContentFiles) -> dict[str, str]:
+    """The files with every translation that has no record of its Swedish source taken as
+    made from today's Swedish text (the shipped files are translated as a whole)."""
+    reference = messages(files, REFERENCE_LANGUAGE)
+    sources = translated_from(files)
+    for language in languages(files):
+        if language == REFERENCE_LANGUAGE:
+            continue
+        known = sources.setdefault(language, {})
+        for message_id in messages(files, language):
+            if message_id in reference and message_id not in known:
+                known[message_id] = source_hash(reference[message_id].source)
+    return {**files, TRANSLATED_FROM: _json(sources)}
+
+
+def languages(files: ContentFiles) -> list[str]:
+    found = {name.removeprefix(LOCALES).partition("/")[0] for name in files if name.endswith(".ftl")}
+    return sorted(found, key=lambda lang: (lang != REFERENCE_LANGUAGE, lang))
+
+
+@dataclass(frozen=True, slots=True)
+class TextRow:
+    id: str
+    reference: str
+    translation: str | None
+    status: str  # "ok", "missing" or "outdated"
+
+
+def text_rows(files: ContentFiles, language: str) -> list[TextRow]:
+    """Every Swedish message beside its translation, in the order of the Swedish files."""
+    reference = messages(files, REFERENCE_LANGUAGE)
+    mine = messages(files, language)
+    made_from = translated_from(files).get(language, {})
+    rows = []
+    for message_id, ref in reference.items():
+        own = mine.get(message_id)
+        if own is None:
+            status = "missing"
+        elif language != REFERENCE_LANGUAGE and made_from.get(
+            message_id, source_hash(ref.source)
+        ) != source_hash(ref.source):
+            status = "outdated"
+        else:
+            status = "ok"
+        rows.append(TextRow(message_id, ref.source, own.source if own else None, status))
+    return rows
+
+
+def coverage_rows(files: ContentFiles) -> list[dict[str, int | str]]:
+    rows: list[dict[str, int | str]] = []
+    for language in languages(files):
+        statuses = [row.status for row in text_rows(files, language)]
+        rows.append(
+            {
+                "language": language,
+                "messages": len(statuses),
+                "missing": statuses.count("missing"),
+                "outdated": statuses.count("outdated"),
+            }
+        )
+    return rows
+
+
+def flow_files(files: ContentFiles) -> list[str]:
+    return sorted(name.removeprefix(FLOWS) for name in files if name.startswith(FLOWS))
+
+
+def _json(data: Mapping[str, object]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
