@@ -1,4 +1,4 @@
-"""The `fristad` command: run, check, chat."""
+"""The `fristad` command: run, check, chat, user, flows."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.adapters.accounts import ROLES
 from bot.adapters.content_files import Content, load_content
 from bot.app.chat import run_chat
+from bot.app.content_cli import export_version, import_files
 from bot.app.logging_setup import configure_logging
 from bot.app.settings import Settings
 from bot.app.users import add_user
@@ -42,6 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--team", action="append", default=[], help="a team the account works in (repeatable)")
+    flows = commands.add_parser("flows", help="published content versions").add_subparsers(
+        dest="flows_command", required=True
+    )
+    export = flows.add_parser("export", help="write the published version (or --version N) to the folders")
+    export.add_argument("--version", type=int, help="the version to write (default: the current one)")
+    imported = flows.add_parser("import", help="publish the folders' flows and catalogues as a new version")
+    imported.add_argument("--note", default="", help="what changed, for the version history")
+    for sub in (export, imported):
+        sub.add_argument("--flows", type=Path, help="flows folder (default FRISTAD_FLOWS_DIR)")
+        sub.add_argument("--locales", type=Path, help="locales folder (default FRISTAD_LOCALES_DIR)")
     args = parser.parse_args(argv)
 
     try:
@@ -72,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.command == "user":
             add_user(settings, content, args.name, args.role, args.team)
+        elif args.command == "flows":
+            folders = (args.flows or settings.flows_dir, args.locales or settings.locales_dir)
+            if args.flows_command == "export":
+                print(export_version(settings, content, args.version, *folders))
+            else:
+                print(import_files(settings, content, *folders, args.note))
         else:
             run_chat(settings, content, args.lang)
     except FristadError as err:

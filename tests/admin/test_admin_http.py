@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -333,3 +334,34 @@ def _textarea(page: str) -> str:
     match = re.search(r'<textarea id="yaml"[^>]*>(.*?)</textarea>', page, re.S)
     assert match is not None
     return html.unescape(match.group(1))
+
+
+# --- Statistics ---
+
+
+async def test_statistics_count_scripted_conversations_and_download_as_csv(admin: Client) -> None:
+    script = (("sv", "utsatt", False), ("sv", "orolig", False), ("en", "exposed", True))
+    for language, who_i_am, wants_a_person in script:
+        started = await (await admin.post("/api/v1/conversations", json={"language": language})).json()
+        token = started["token"]
+        for body in ({"choice": "safe"}, {"choice": "continue"}, {"text": who_i_am}):
+            assert (await admin.post("/api/v1/messages", json={"token": token, **body})).status == 200
+        if wants_a_person:
+            await admin.post("/api/v1/messages", json={"token": token, "choice": "global:person"})
+    today = datetime.now(UTC).date().isoformat()
+    response = await admin.get("/admin/statistics.csv")
+    assert response.headers["Content-Type"].startswith("text/csv")
+    rows = set((await response.text()).splitlines())
+    assert "day,measure,value,count" in rows
+    for row in (
+        "started-by-channel,web,3",
+        "started-by-language,sv,2",
+        "started-by-language,en,1",
+        "role,exposed,2",
+        "role,worried,1",
+        "handoffs-by-team,support,1",
+    ):
+        assert f"{today},{row}" in rows, row
+    page = await (await admin.get("/admin/statistics")).text()
+    assert page.count("<svg") == 7  # conversations per day and six breakdowns
+    assert "Samtal per kanal" in page

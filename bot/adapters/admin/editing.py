@@ -3,6 +3,7 @@ change one message of a catalogue, and tell which translations are missing or ou
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import textwrap
@@ -15,6 +16,7 @@ from fluent.syntax import FluentParser, ast
 from bot.adapters.content_files import (
     FLOWS,
     LOCALES,
+    SAFE_LOADER,
     TRANSLATED_FROM,
     ContentFiles,
     source_hash,
@@ -34,7 +36,7 @@ def problem_line(problem: Problem, text: str) -> int | None:
     if match := _LINE.match(problem.location):
         return int(match.group(1))
     try:
-        node = yaml.compose(text)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError:
         return None
     line = None
@@ -76,6 +78,7 @@ def messages(files: ContentFiles, language: str) -> dict[str, Message]:
     return found
 
 
+@functools.lru_cache(maxsize=128)  # the pages read the same files again and again
 def _entries(text: str) -> list[tuple[ast.EntryType, int, int]]:
     resource = FluentParser(with_spans=True).parse(text)
     # A message's span takes in the comment above it, which an edit keeps.

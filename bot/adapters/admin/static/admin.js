@@ -40,6 +40,7 @@
     const gutter = flow.querySelector(".gutter");
     const problems = flow.querySelector(".problems");
     const diagram = flow.querySelector(".diagram-box");
+    const stale = flow.querySelector(".diagram-note");
     const status = flow.querySelector(".status");
     const name = flow.dataset.flow;
     let revision = Number(flow.dataset.revision);
@@ -56,8 +57,11 @@
       const lineHeight = textarea.scrollHeight / lines.length;
       textarea.scrollTop = Math.max(0, (line - 5) * lineHeight);
     };
+    let asked = 0; // checks overtake each other: only the answer to the latest text counts
     const check = async () => {
+      const mine = ++asked;
       const { ok, data } = await post(`/admin/api/flows/${name}/check`, { text: textarea.value });
+      if (mine !== asked) return;
       if (!ok) { status.textContent = data.error || "Kontrollen gick inte just nu."; return; }
       const items = data.problems.map((problem) => {
         const item = element("li");
@@ -73,6 +77,7 @@
       problems.replaceChildren(...(items.length ? items : [element("li", "Inga fel.", { class: "done" })]));
       problems.dataset.count = String(data.problems.length + data.elsewhere.length);
       if (data.diagram) diagram.innerHTML = data.diagram; // made by the server, every name escaped
+      stale.hidden = Boolean(data.diagram) || !diagram.childElementCount; // unreadable YAML: the last diagram stays
     };
     const checkSoon = debounce(check, 500);
     textarea.addEventListener("input", () => { unsaved = true; status.textContent = "Inte sparat"; numberLines(); checkSoon(); });
@@ -93,11 +98,22 @@
     let revision = Number(texts.dataset.revision);
     const status = document.querySelector(".status");
     const changed = new Map();
+    const unsavedCount = () => (changed.size === 1 ? "1 ändrad, inte sparad" : `${changed.size} ändrade, inte sparade`);
+    // Each box as tall as its text, so that nothing is hidden below its edge: all heights
+    // read first, then all set (one layout, not one per row).
+    const needed = (area) => area.scrollHeight + area.offsetHeight - area.clientHeight;
+    const areas = Array.from(texts.querySelectorAll("tbody textarea"));
+    const heights = areas.map(needed);
+    areas.forEach((area, i) => { if (heights[i] > area.offsetHeight) area.style.height = `${heights[i]}px`; });
+    const fit = (area) => { area.style.height = ""; if (needed(area) > area.offsetHeight) area.style.height = `${needed(area)}px`; };
     for (const row of texts.tBodies[0].rows) {
       const area = row.querySelector("textarea");
       const problem = row.querySelector(".problem");
+      let asked = 0;
       const check = debounce(async () => {
+        const mine = ++asked;
         const { ok, data } = await post(`/admin/api/texts/${language}/check`, { id: row.dataset.id, text: area.value });
+        if (mine !== asked) return;
         problem.textContent = ok ? data.problem || "" : data.error || "";
         row.classList.toggle("invalid", Boolean(problem.textContent));
       }, 400);
@@ -105,7 +121,8 @@
         changed.set(row.dataset.id, area.value);
         row.classList.add("changed");
         unsaved = true;
-        status.textContent = `${changed.size} ändrade, inte sparade`;
+        status.textContent = unsavedCount();
+        fit(area);
         check();
       });
     }
@@ -117,7 +134,12 @@
       const { ok, data } = await post(`/admin/api/texts/${language}`, { messages: Object.fromEntries(changed), revision });
       if (ok) {
         revision = data.revision;
-        for (const row of texts.tBodies[0].rows) if (changed.has(row.dataset.id)) { row.classList.remove("changed"); row.dataset.status = "ok"; }
+        for (const row of texts.tBodies[0].rows) {
+          if (!changed.has(row.dataset.id)) continue;
+          row.classList.remove("changed");
+          row.dataset.status = "ok";
+          row.querySelector(".badge")?.remove(); // translated from today's Swedish text now
+        }
         changed.clear();
         unsaved = false;
         status.textContent = "Sparat i utkastet.";
@@ -136,10 +158,15 @@
     const input = simulator.querySelector("#preview-text");
     const state = simulator.querySelector("[data-state]");
     let conversation = null;
+    let started = 0; // which conversation is on screen: answers to an earlier one are dropped
 
-    const show = (speaker, text, dir = "auto") => log.append(element("li", text, { class: `said ${speaker}`, dir }));
+    const show = (speaker, text, dir = "auto", lang = undefined) =>
+      log.append(element("li", text, { class: `said ${speaker}`, dir, ...(lang ? { lang } : {}) }));
     const turn = async (input) => {
-      const { ok, data } = await post("/admin/api/preview", { language: language.value, conversation, ...input });
+      const mine = started;
+      const lang = language.value;
+      const { ok, data } = await post("/admin/api/preview", { language: lang, conversation, ...input });
+      if (mine !== started) return;
       if (!ok) {
         show("note", data.error || "Det gick inte.");
         for (const problem of data.problems || []) show("note", problem);
@@ -147,16 +174,16 @@
       }
       conversation = data.conversation;
       state.textContent = conversation ? data.state : "(raderat)";
-      for (const reply of data.replies) show("bot", reply.text, reply.dir);
+      for (const reply of data.replies) show("bot", reply.text, reply.dir, lang);
       if (data.handoff) show("note", `Här lämnas samtalet till en handläggare (${data.handoff}).`);
       const last = data.replies[data.replies.length - 1];
       options.replaceChildren(...(last ? last.options : []).map((option) => {
-        const button = element("button", option.label, { type: "button" });
-        button.addEventListener("click", () => { show("user", option.label); turn({ choice: option.id }); });
+        const button = element("button", option.label, { type: "button", lang, dir: last.dir });
+        button.addEventListener("click", () => { show("user", option.label, last.dir, lang); turn({ choice: option.id }); });
         return button;
       }));
     };
-    const restart = () => { conversation = null; log.replaceChildren(); turn({}); };
+    const restart = () => { started += 1; conversation = null; log.replaceChildren(); options.replaceChildren(); turn({}); };
     simulator.querySelector("[data-action=restart]").addEventListener("click", restart);
     language.addEventListener("change", restart);
     simulator.querySelector(".preview-form").addEventListener("submit", (event) => {
