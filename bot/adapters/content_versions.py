@@ -80,7 +80,12 @@ class ContentVersions:
             raw = cast(bytes | None, await self._redis.get(redis_keys.content_version(version)))
         except RedisError as err:
             raise StoreError("cannot read a content version") from err
-        return None if raw is None else cast(dict[str, str], json.loads(zlib.decompress(raw)))
+        if raw is None:
+            return None
+        try:
+            return cast(dict[str, str], json.loads(zlib.decompress(raw)))
+        except (zlib.error, ValueError) as err:
+            raise StoreError(f"content version {version} cannot be read") from err
 
     async def history(self) -> list[HistoryEntry]:
         """Newest first."""

@@ -70,10 +70,16 @@ class PublishedContent:
         return True
 
     async def watch(self, stop: asyncio.Event) -> None:
+        failing = False  # said once per outage, not four times a second
         while not stop.is_set():
             try:
                 await self.follow()
+                if failing:
+                    log.info("the content version can be checked again")
+                failing = False
             except StoreError:
-                log.warning("cannot check the content version just now")
+                if not failing:
+                    log.warning("cannot check the content version: Redis does not answer")
+                failing = True
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), WATCH_SECONDS)

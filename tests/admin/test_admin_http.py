@@ -8,14 +8,19 @@ import html
 import io
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
+from bot.adapters.accounts import Accounts
 from bot.adapters.admin import routes as admin_routes
+from bot.adapters.content_files import Content
 from bot.adapters.content_versions import ContentVersions
-from tests.admin.conftest import Client, csrf_of, leave, logged_in
+from bot.app.web import init_app
+from tests.admin.conftest import PASSWORD, Client, admin_settings, csrf_of, leave, logged_in
+from tests.conftest import start_redis
 
 NEW_WELCOME = "Välkommen till den nya chatten. Du behöver inte säga vem du är."
 
@@ -365,3 +370,34 @@ async def test_statistics_count_scripted_conversations_and_download_as_csv(admin
     page = await (await admin.get("/admin/statistics")).text()
     assert page.count("<svg") == 7  # conversations per day and six breakdowns
     assert "Samtal per kanal" in page
+
+
+async def test_redis_down_gives_staff_pages_a_503_and_a_way_back(
+    shipped_content: Content, tmp_path: Path
+) -> None:
+    own = start_redis(tmp_path / "redis")
+    server = TestServer(init_app(admin_settings(own, tmp_path), shipped_content))
+    await server.start_server()
+    try:
+        client = Redis.from_url(own.url)
+        await Accounts(client).add("anna", PASSWORD, "admin", ())
+        await client.aclose()
+        admin = await logged_in(server, "anna")
+        csrf, _ = await draft_revision(admin)
+        own.stop()
+        page = await admin.get("/admin")
+        assert page.status == 503
+        assert "Försök igen om en stund" in await page.text()
+        api = await post_json(admin, "/admin/api/preview", {"language": "sv"}, csrf)
+        assert api.status == 503
+        assert "try again" in (await api.json())["error"]
+        assert (await admin.get("/console")).status == 503
+        await leave(admin)
+    finally:
+        await server.close()
+        own.stop()
+
+
+async def test_a_new_draft_is_shown_as_unchanged(admin: Client) -> None:
+    overview = await (await admin.get("/admin")).text()
+    assert "Utkastet är detsamma som det som visas nu." in overview

@@ -12,5 +12,4 @@ __all__ = ["ADMIN", "Admin", "add_admin"]
 
 def add_admin(app: web.Application) -> None:
     """Routes of the admin pages; they sit behind the console's login (add_console first)."""
-    app.middlewares.append(routes.store_errors)
     app.add_routes(routes.routes)

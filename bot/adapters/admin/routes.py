@@ -35,7 +35,7 @@ from bot.core.engine import Engine
 from bot.core.flow import LANGUAGE
 from bot.core.messages import Incoming, Reply
 from bot.core.translator import REFERENCE_LANGUAGE
-from bot.errors import DraftChanged, Problem, StoreError
+from bot.errors import DraftChanged, Problem
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ async def overview(request: web.Request) -> web.Response:
     draft = await admin.draft()
     current = await admin.versions.current()
     content = await asyncio.to_thread(admin.published.check, draft.files)
-    running = admin.published.content.files
+    running = editing.with_sources(admin.published.content.files)  # as the draft was started
     changed = sorted(name for name in {*draft.files, *running} if draft.files.get(name) != running.get(name))
     return page(
         request,
@@ -472,17 +472,3 @@ def _period(request: web.Request) -> tuple[date, date]:
 
 def _when(at: float | str) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(at)))
-
-
-@web.middleware
-async def store_errors(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Redis failing: a clear answer, never a 500."""
-    if not request.path.startswith("/admin"):
-        return await handler(request)  # type: ignore[no-any-return]
-    try:
-        return await handler(request)  # type: ignore[no-any-return]
-    except StoreError:
-        log.warning("admin: the store failed")
-        if request.path.startswith("/admin/api/"):
-            return json_error(503, "the store cannot be reached just now: try again in a moment")
-        return refused(request, 503, "Det gick inte just nu. Försök igen om en stund.")

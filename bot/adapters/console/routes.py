@@ -47,6 +47,23 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @web.middleware
+async def store_failures(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Redis failing under a staff page, the login check included: a clear answer and
+    a retry later, never a 500."""
+    if not request.path.startswith(STAFF_AREAS):
+        return await handler(request)
+    try:
+        return await handler(request)
+    except StoreError:
+        log.warning("staff pages: the store failed")
+        if request.path.startswith("/admin/api/"):
+            return web.json_response({"error": "the store cannot be reached just now: try again"}, status=503)
+        return page(
+            request, "error.html", status=503, message="Det gick inte just nu. Försök igen om en stund."
+        )
+
+
+@web.middleware
 async def staff_only(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Sessions, CSRF and roles for everything under /console (SAFETY rules 12-15)."""
     if not request.path.startswith(STAFF_AREAS) or request.path.startswith(

@@ -160,8 +160,13 @@
     let conversation = null;
     let started = 0; // which conversation is on screen: answers to an earlier one are dropped
 
-    const show = (speaker, text, dir = "auto", lang = undefined) =>
-      log.append(element("li", text, { class: `said ${speaker}`, dir, ...(lang ? { lang } : {}) }));
+    const SPEAKERS = { user: "Du: ", bot: "Fristad: " }; // said by a screen reader, as in the web chat
+    const show = (speaker, text, dir = "auto", lang = undefined) => {
+      const item = element("li", undefined, { class: `said ${speaker}`, dir, ...(lang ? { lang } : {}) });
+      if (SPEAKERS[speaker]) item.append(element("span", SPEAKERS[speaker], { class: "visually-hidden", lang: "sv" }));
+      item.append(text);
+      log.append(item);
+    };
     const turn = async (input) => {
       const mine = started;
       const lang = language.value;
