@@ -11,6 +11,7 @@ from typing import TextIO
 from bot.adapters.content_files import Content
 from bot.app.runtime import open_runtime
 from bot.app.settings import Settings
+from bot.core.dialogue import DialogueService
 from bot.core.messages import GLOBAL_CHOICE_PREFIX, Incoming, Option, Reply
 
 COMMANDS = {
@@ -54,9 +55,11 @@ async def chat(settings: Settings, content: Content, language: str, stdin: TextI
     interactive = stdin.isatty()
     async with open_runtime(settings, content) as runtime:
         key = runtime.keys.keyer.conversation_key(CHANNEL, secrets.token_hex(16))
+        # A trial from the terminal: the same dialogue, but no help-seeker, so not counted.
+        dialogue = DialogueService(runtime.engine, runtime.store, handoffs=runtime.dialogue.handoffs)
         try:
             buttons = render(
-                await runtime.dialogue.handle(Incoming(key, language_hint=language, channel=CHANNEL)), out
+                await dialogue.handle(Incoming(key, language_hint=language, channel=CHANNEL)), out
             )
             while True:
                 if interactive:
@@ -69,7 +72,7 @@ async def chat(settings: Settings, content: Content, language: str, stdin: TextI
                     continue
                 if not interactive:
                     out.write(f"> {line.strip()}\n")
-                buttons = render(await runtime.dialogue.handle(parse_line(line, key, buttons)), out)
+                buttons = render(await dialogue.handle(parse_line(line, key, buttons)), out)
         finally:
             # A trial conversation is not kept.
             await runtime.store.forget(key)

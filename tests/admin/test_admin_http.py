@@ -401,3 +401,12 @@ async def test_redis_down_gives_staff_pages_a_503_and_a_way_back(
 async def test_a_new_draft_is_shown_as_unchanged(admin: Client) -> None:
     overview = await (await admin.get("/admin")).text()
     assert "Utkastet är detsamma som det som visas nu." in overview
+
+
+async def test_the_console_links_to_the_admin_pages_for_admins_only(
+    admin: Client, server: TestServer
+) -> None:
+    assert 'href="/admin"' in await (await admin.get("/console")).text()
+    sara = await logged_in(server, "sara")
+    assert 'href="/admin"' not in await (await sara.get("/console")).text()
+    await leave(sara)
