@@ -22,7 +22,7 @@ from bot.errors import ConfigError, StoreError
 
 Role = Literal["caseworker", "supervisor", "admin"]
 ROLES: tuple[Role, ...] = ("caseworker", "supervisor", "admin")
-ACCOUNT_NAME = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
+ACCOUNT_NAME = re.compile(r"^[a-z][a-z0-9._-]{1,39}\Z")
 MIN_PASSWORD_LENGTH = 12
 
 IDLE_SECONDS = 30 * 60

@@ -45,7 +45,7 @@ _PUBLISH = """
 local revision = tonumber(redis.call('HGET', KEYS[1], 'revision') or '0')
 if revision ~= tonumber(ARGV[1]) then return -1 end
 local number = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[3] .. number, ARGV[2])
+redis.call('HSET', KEYS[3], number, ARGV[2])
 redis.call('SET', KEYS[4], number)
 redis.call('HSET', KEYS[1], 'based_on', number)
 redis.call('RPUSH', KEYS[5], '{"version": ' .. number .. ', ' .. string.sub(ARGV[3], 2))
@@ -77,7 +77,7 @@ class ContentVersions:
 
     async def files(self, version: int) -> dict[str, str] | None:
         try:
-            raw = cast(bytes | None, await self._redis.get(redis_keys.content_version(version)))
+            raw = cast(bytes | None, await self._redis.hget(redis_keys.content_versions(), str(version)))
         except RedisError as err:
             raise StoreError("cannot read a content version") from err
         if raw is None:
@@ -128,7 +128,7 @@ class ContentVersions:
                 keys=[
                     redis_keys.content_draft(),
                     redis_keys.content_next(),
-                    redis_keys.content_version(0)[:-1],
+                    redis_keys.content_versions(),
                     redis_keys.content_current(),
                     redis_keys.content_history(),
                 ],
@@ -145,7 +145,7 @@ class ContentVersions:
         try:
             number = int(await self._redis.incr(redis_keys.content_next()))
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.set(redis_keys.content_version(number), _pack(files))
+                pipe.hset(redis_keys.content_versions(), str(number), _pack(files))
                 pipe.set(redis_keys.content_current(), number)
                 pipe.rpush(redis_keys.content_history(), _entry(number, action, by, note))
                 await pipe.execute()

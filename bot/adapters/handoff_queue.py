@@ -255,4 +255,5 @@ def _case(team: str, code: str, fields: dict[bytes, bytes]) -> Case | None:
         asked_at=float(fields[b"asked"]),
         status=fields[b"status"].decode(),
         owner=None if owner is None else owner.decode(),
+        claimed_before=b"waited" in fields,
     )

@@ -30,15 +30,25 @@ class PublishedContent:
         self.content = shipped
         self.version: int | None = None  # None: the shipped files
         self.refused: int | None = None  # a current version that did not pass the check here
+        self._switching = asyncio.Lock()
 
     def check(self, files: ContentFiles) -> Content:
         """A content set checked as a whole with this deployment's teams and numbers."""
         return check_content(files, self.shipped.deployment)
 
     async def follow(self) -> bool:
-        """Switch to the current version if it changed; True when it did."""
+        """Switch to the current version if it changed; True when it did. One switch at
+        a time (the publishing request and the watcher both call it), so an older
+        version built more slowly can never replace a newer one."""
+        async with self._switching:
+            return await self._follow()
+
+    async def _follow(self) -> bool:
         current = await self.versions.current()
-        if current in (self.version, self.refused):
+        if current == self.version:
+            self.refused = None  # rolled back to what runs here
+            return False
+        if current == self.refused:
             return False
         if current is None:
             content = self.shipped
@@ -81,5 +91,7 @@ class PublishedContent:
                 if not failing:
                     log.warning("cannot check the content version: Redis does not answer")
                 failing = True
+            except Exception as err:
+                log.error("checking the content version failed: %s", type(err).__name__)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), WATCH_SECONDS)

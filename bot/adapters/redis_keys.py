@@ -173,9 +173,10 @@ def _content(part: str) -> str:
     return f"{PREFIX}:{{content}}:{part}"
 
 
-def content_version(number: int) -> str:
-    """String: one published content set (flows and catalogues), zlib-compressed JSON."""
-    return _content(f"version:{number}")
+def content_versions() -> str:
+    """Hash: version number -> that published content set (every flow and catalogue
+    file), zlib-compressed JSON. One key, so the publish script declares what it writes."""
+    return _content("versions")
 
 
 def content_current() -> str:

@@ -174,5 +174,7 @@ async def watch_queues(casework: Casework | None, stop: asyncio.Event) -> None:
             await casework.tell_unanswered(time.time())
         except StoreError:
             log.warning("cannot watch the queues just now")
+        except Exception as err:
+            log.error("watching the queues failed: %s", type(err).__name__)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), teams.lease_seconds / 4)

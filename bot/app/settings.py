@@ -192,8 +192,8 @@ class TelegramSettings:
         )
 
 
-_BOT_TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,64}$")
-_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+_BOT_TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,64}\Z")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}\Z")
 
 
 def _text(env: Mapping[str, str], name: str, default: str, most: int) -> str:
@@ -248,7 +248,7 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
 
 
 # A CSP source: 'none', 'self', or a scheme://host[:port] (wildcard subdomain allowed).
-_FRAME_SOURCE = re.compile(r"^('none'|'self'|https?://(\*\.)?[A-Za-z0-9.-]+(:\d+)?)$")
+_FRAME_SOURCE = re.compile(r"^('none'|'self'|https?://(\*\.)?[A-Za-z0-9.-]+(:\d+)?)\Z")
 
 
 def _frame_ancestors(value: str) -> str:

@@ -104,9 +104,10 @@ class Casework:
         await self._tell(
             conversation, CLAIMED, {"team": self.teams.teams[team].name}, self._talking_options(conversation)
         )
-        # The dialogue's clock set asked_at, so it measures the wait too.
-        waited = self.dialogue.clock().timestamp() - case.asked_at
-        await count_quietly(self.tally, [f"wait:{team}:{wait_bucket(waited)}"])
+        if not case.claimed_before:  # a case given back and taken again waited once
+            # The dialogue's clock set asked_at, so it measures the wait too.
+            waited = self.dialogue.clock().timestamp() - case.asked_at
+            await count_quietly(self.tally, [f"wait:{team}:{wait_bucket(waited)}"])
         return replace(case, status="claimed", owner=owner)
 
     async def reply(self, team: str, code: str, owner: str, text: str) -> None:
@@ -129,7 +130,10 @@ class Casework:
         await self.queue.remove(team, code, owner)
         if conversation is not None:
             said = self.compiled.say_message(
-                conversation.state, conversation.language, ENDED, {"team": self.teams.teams[team].name}
+                self.compiled.place(conversation),
+                conversation.language,
+                ENDED,
+                {"team": self.teams.teams[team].name},
             )
             await self._publish(conversation, said)
 
@@ -242,7 +246,8 @@ class Casework:
         variables: dict[str, str],
         options: tuple[Option, ...] | None,
     ) -> None:
-        said = self.compiled.say_message(conversation.state, conversation.language, message_id, variables)
+        place = self.compiled.place(conversation)  # a publish may have removed its state
+        said = self.compiled.say_message(place, conversation.language, message_id, variables)
         if options is not None:
             said = tuple(replace(reply, options=options) for reply in said)
         await self._publish(conversation, said)

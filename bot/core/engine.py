@@ -173,6 +173,18 @@ class CompiledFlow:
     def say_state(self, state: str, language: str, municipality: str | None) -> _Said:
         return self._say_state(state, language, municipality)
 
+    def place(self, conversation: Conversation) -> str:
+        """The conversation's state, or where it goes when a publish removed that state.
+        A person waiting for or talking with a caseworker stays in the queue (status and
+        team are what route the case): any handoff state gives them its choices. Anyone
+        else starts again."""
+        flow = self.flow
+        if conversation.flow == flow.id and conversation.state in flow.states:
+            return conversation.state
+        if conversation.status in HANDED_OVER:
+            return next((s.name for s in flow.states.values() if s.is_terminal), flow.start)
+        return flow.start
+
     def municipality_chosen(self, state: str, option_id: str) -> str | None:
         return self._municipality_of.get((state, option_id))
 
@@ -299,11 +311,10 @@ class Engine:
     def step(self, conversation: Conversation, incoming: Incoming) -> Step:
         compiled = self._flows.get(conversation.flow, self.entry)
         flow = compiled.flow
-        moved = conversation.flow != flow.id or conversation.state not in flow.states
+        place = compiled.place(conversation)
+        moved = place != conversation.state or conversation.flow != flow.id
         if moved:
-            conversation = replace(
-                conversation, flow=flow.id, flow_version=flow.version, state=_new_place(flow, conversation)
-            )
+            conversation = replace(conversation, flow=flow.id, flow_version=flow.version, state=place)
         elif conversation.flow_version != flow.version:
             conversation = replace(conversation, flow_version=flow.version)
         return _Turn(compiled, conversation, moved=moved and conversation.status not in HANDED_OVER).run(
@@ -315,15 +326,6 @@ class Engine:
         that is stepping keeps the flow it started with, the next one gets these."""
         self.translator, self._flows, self.entry = other.translator, other._flows, other.entry
         self.generation += 1
-
-
-def _new_place(flow: Flow, conversation: Conversation) -> str:
-    """Where a conversation goes when a publish removed its state. A person waiting for
-    or talking with a caseworker stays in the queue (status and team are what route the
-    case): any handoff state gives them its choices. Anyone else starts again."""
-    if conversation.status in HANDED_OVER:
-        return next((s.name for s in flow.states.values() if s.is_terminal), flow.start)
-    return flow.start
 
 
 class _Turn:

@@ -15,9 +15,9 @@ from typing import Any
 
 from bot.errors import Problem
 
-NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-MESSAGE_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]*$")
-LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+NAME = re.compile(r"^[a-z][a-z0-9_]*\Z")
+MESSAGE_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]*\Z")
+LANGUAGE = re.compile(r"^[a-z]{2,3}\Z")
 # Who the writer said they are ("exposed", "uses-violence"): a name in the statistics.
 ROLE = re.compile(r"[a-z0-9_-]{1,32}")
 MAX_OPTION_ID_BYTES = 64  # an option's id is the data of a Telegram button

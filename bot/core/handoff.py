@@ -34,6 +34,7 @@ class Case:
     asked_at: float  # unix seconds
     status: str  # "waiting" or "claimed"
     owner: str | None = None
+    claimed_before: bool = False  # its wait is already counted (given back, claimed again)
 
 
 class CaseNews(Protocol):
@@ -127,18 +128,13 @@ class Handoffs:
     async def _queue_news(self, conversation: Conversation, team_id: str, now: datetime) -> tuple[Reply, ...]:
         team = self.teams.teams[team_id]
         compiled = self.engine.entry
+        place = compiled.place(conversation)  # a publish may have removed its state
         if not self.teams.is_open(team, now):
-            return compiled.say_message(
-                conversation.state, conversation.language, CLOSED, {"team": team.name}
-            )
+            return compiled.say_message(place, conversation.language, CLOSED, {"team": team.name})
         position = await self.queue.position(team_id, case_code(conversation.key)) or 1
-        said = compiled.say_message(
-            conversation.state, conversation.language, POSITION, {"position": position}
-        )
+        said = compiled.say_message(place, conversation.language, POSITION, {"position": position})
         typical = await self.queue.typical_wait(team_id)
         if typical is not None:
             minutes = max(1, round(typical / 60))
-            said += compiled.say_message(
-                conversation.state, conversation.language, ESTIMATE, {"minutes": minutes}
-            )
+            said += compiled.say_message(place, conversation.language, ESTIMATE, {"minutes": minutes})
         return said

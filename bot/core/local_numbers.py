@@ -14,7 +14,7 @@ from bot.errors import Problem
 
 # The entry used when the help-seeker has not said where they live, or theirs has none.
 DEFAULT = "default"
-PHONE_NUMBER = re.compile(r"^\+?[0-9][0-9 -]{1,18}[0-9]$")
+PHONE_NUMBER = re.compile(r"^\+?[0-9][0-9 -]{1,18}[0-9]\Z")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from bot.errors import Problem
 
 DEFAULT_LEASE_SECONDS = 60  # how long a claim holds without a live console
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)\Z")
 
 
 @dataclass(frozen=True)

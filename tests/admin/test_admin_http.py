@@ -141,6 +141,7 @@ async def test_rolling_back_brings_the_earlier_text_back_in_one_action(admin: Cl
     assert response.status == 303
     assert await web_chat_first_reply(admin) == NEW_WELCOME
     assert await ContentVersions(redis).current() == 1
+    assert 'id="stale"' in await (await admin.get("/admin")).text()  # the draft is version 2's
     history = await ContentVersions(redis).history()
     assert [(h.version, h.action, h.by) for h in history] == [
         (1, "rollback", "anna"),
@@ -318,6 +319,29 @@ async def test_bad_requests_get_a_4xx_with_a_reason(admin: Client) -> None:
     assert period.status == 400
     too_long = await admin.get("/admin/statistics.csv?from=2024-01-01&to=2026-01-01")
     assert too_long.status == 400
+    for query in ("to=0001-01-01", "from=2020-01-01&to=0001-01-05", "from=2026-02-01&to=2026-01-01"):
+        assert (await admin.get(f"/admin/statistics.csv?{query}")).status == 400, query
+    a_boolean = await post_json(
+        admin, "/admin/api/texts/sv", {"messages": {"welcome": "x"}, "revision": True}, csrf
+    )
+    assert a_boolean.status == 400
+    for language in ("sv%0A", "qq"):  # not a language code; a language the draft does not have
+        body = {"messages": {"welcome": "x"}, "revision": revision}
+        response = await post_json(admin, f"/admin/api/texts/{language}", body, csrf)
+        assert response.status in (400, 404), language
+        assert (await response.json())["error"]
+    assert (await admin.get("/admin")).status == 200  # and the draft is still whole
+
+
+async def test_a_start_state_that_does_not_exist_is_a_problem_not_an_error(admin: Client) -> None:
+    flow_page = await (await admin.get("/admin/flows/main.yaml")).text()
+    text = _textarea(flow_page).replace("start: welcome", "start: nowhere", 1)
+    csrf, _ = await draft_revision(admin, "/admin/flows/main.yaml")
+    response = await post_json(admin, "/admin/api/flows/main.yaml/check", {"text": text}, csrf)
+    assert response.status == 200
+    check = await response.json()
+    assert any(p["where"] == "start" and "nowhere" in p["message"] for p in check["problems"])
+    assert check["diagram"].startswith("<svg")
 
 
 async def test_the_audit_log_names_who_published_and_rolled_back(admin: Client) -> None:

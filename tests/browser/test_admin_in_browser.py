@@ -59,7 +59,7 @@ async def set_draft_message(site: Site, language: str, message_id: str, text: st
     admin = site.app[ADMIN]
     draft = await admin.draft()
     await admin.versions.save_draft(
-        editing.set_message(draft.files, language, message_id, text), draft.revision
+        editing.set_messages(draft.files, language, {message_id: text}), draft.revision
     )
 
 

@@ -12,12 +12,13 @@ import pytest
 import yaml
 from redis.asyncio import Redis
 
-from bot.adapters.content_files import Content
+from bot.adapters.content_files import Content, check_content
 from bot.adapters.conversation_store import RedisConversationStore
 from bot.adapters.crypto import Encryptor
 from bot.adapters.handoff_queue import RedisHandoffQueue
 from bot.adapters.notifier import Notifier
 from bot.adapters.outbox import Outbox
+from bot.adapters.published import build_engine
 from bot.adapters.statistics import Statistics
 from bot.core.casework import Casework
 from bot.core.dialogue import DialogueService
@@ -231,3 +232,33 @@ async def test_telling_an_ended_case_brings_no_key_back(world: World, redis: Red
     await world.queue.remove("support", CODE)
     assert not await world.queue.mark_told("support", CODE)
     assert not [k async for k in redis.scan_iter(match=f"*case:{CODE}*")]
+
+
+async def test_a_case_given_back_and_taken_again_counts_its_wait_once(world: World) -> None:
+    await world.casework.claim("support", CODE, "sara")
+    await world.casework.release("support", CODE, "sara")
+    await world.casework.claim("support", CODE, "omar")
+    counts = await world.statistics.counts(datetime.now(UTC).strftime("%Y-%m-%d"))
+    assert counts["wait:support:1"] == 1
+
+
+async def test_a_publish_that_removed_the_handoff_state_leaves_cases_workable(
+    world: World, shipped_content: Content
+) -> None:
+    # The person waits in "talk_to_person"; a publish renames that state.
+    files = dict(shipped_content.files)
+    files["flows/main.yaml"] = files["flows/main.yaml"].replace("talk_to_person", "talk_to_someone")
+    renamed = check_content(files, shipped_content.deployment)
+    assert not renamed.problems
+    world.dialogue.engine.take_content(build_engine(renamed))
+    case = await world.queue.case("support", CODE)
+    assert case is not None
+    later = case.asked_at + world.casework.teams.no_answer_seconds + 1
+    assert await world.casework.tell_unanswered(later) == 1  # told, with a handoff state's choices
+    await world.casework.claim("support", CODE, "sara")
+    assert (await world.later_replies())[-1].startswith("Nu skriver du med en person")
+    await world.casework.end("support", CODE, "sara")
+    assert "har avslutat samtalet" in (await world.later_replies())[-1]
+    conversation = await world.store.load(KEY)
+    assert conversation is not None
+    assert conversation.status == "bot"

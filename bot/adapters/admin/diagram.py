@@ -15,8 +15,9 @@ ANY_STATE = "(alla lägen)"
 
 def layers(flow: Flow) -> list[list[str]]:
     """The states by distance from the start (breadth first), unreachable ones last."""
-    depth = {flow.start: 0}
-    queue = deque([flow.start])
+    # A start state that does not exist (yet, as an admin types) leaves every state unplaced.
+    depth = {flow.start: 0} if flow.start in flow.states else {}
+    queue = deque(depth)
     while queue:
         name = queue.popleft()
         for option in flow.states[name].options:
@@ -26,7 +27,7 @@ def layers(flow: Flow) -> list[list[str]]:
     last = max(depth.values(), default=0)
     for name in flow.states:
         depth.setdefault(name, last + 1)
-    columns: list[list[str]] = [[] for _ in range(max(depth.values()) + 1)]
+    columns: list[list[str]] = [[] for _ in range(max(depth.values(), default=0) + 1)]
     for name in flow.states:
         columns[depth[name]].append(name)
     return columns
@@ -41,7 +42,7 @@ def flow_svg(flow: Flow) -> str:
         for r, name in enumerate(names):
             where[name] = (MARGIN + c * COLUMN, top + r * ROW)
     width = MARGIN * 2 + len(columns) * COLUMN
-    height = top + max(len(names) for names in columns) * ROW + MARGIN
+    height = top + max((len(names) for names in columns), default=0) * ROW + MARGIN
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="diagram-title">',

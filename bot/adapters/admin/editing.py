@@ -7,7 +7,7 @@ import functools
 import json
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -27,20 +27,23 @@ from bot.errors import Problem
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _LINE = re.compile(r"^line (\d+)")
-MESSAGE_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9_-]*$")
 
 
-def problem_line(problem: Problem, text: str) -> int | None:
-    """The line (from 1) of a flow problem: "line 12, column 3" as given, or the node
+def problem_lines(problems: Sequence[Problem], text: str) -> list[int | None]:
+    """The line (from 1) of each flow problem: "line 12, column 3" as given, or the node
     its path names ("states.welcome.options[1].goto") in the YAML text."""
-    if match := _LINE.match(problem.location):
-        return int(match.group(1))
     try:
-        node = yaml.compose(text, Loader=SAFE_LOADER)
+        root: yaml.Node | None = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError:
-        return None
+        root = None
+    return [_line(problem.location, root) for problem in problems]
+
+
+def _line(location: str, node: yaml.Node | None) -> int | None:
+    if match := _LINE.match(location):
+        return int(match.group(1))
     line = None
-    for name, index in _STEP.findall(problem.location):
+    for name, index in _STEP.findall(location):
         if node is None:
             break
         line = node.start_mark.line + 1
@@ -63,6 +66,8 @@ class Message:
     id: str
     file: str  # content file name, "locales/sv/main.ftl"
     source: str  # the text as written after "id =", without its indentation
+    start: int  # where in the file the message begins (after a comment above it) and ends
+    end: int
 
 
 def messages(files: ContentFiles, language: str) -> dict[str, Message]:
@@ -74,7 +79,9 @@ def messages(files: ContentFiles, language: str) -> dict[str, Message]:
             continue
         for entry, start, end in _entries(text):
             if isinstance(entry, ast.Message) and entry.id.name not in found:
-                found[entry.id.name] = Message(entry.id.name, name, _value_source(text[start:end]))
+                found[entry.id.name] = Message(
+                    entry.id.name, name, _value_source(text[start:end]), start, end
+                )
     return found
 
 
@@ -115,30 +122,37 @@ def check_message(message_id: str, source: str) -> tuple[frozenset[str], str | N
     return catalogue.variables[message_id], None
 
 
-def set_message(files: ContentFiles, language: str, message_id: str, source: str) -> dict[str, str]:
-    """The files with the message of that language replaced, or added to the file named
-    like the Swedish one, and the translation marked as made from today's Swedish text."""
+def set_messages(files: ContentFiles, language: str, changes: Mapping[str, str]) -> dict[str, str]:
+    """The files with those messages of a language replaced (the rest of each file kept
+    as it was), or added to the file named like the Swedish one; translations marked as
+    made from today's Swedish text."""
     new = dict(files)
-    entry = message_entry(message_id, source)
-    existing = messages(files, language).get(message_id)
-    if existing is not None:
-        text = new[existing.file]
-        for parsed, start, end in _entries(text):
-            if isinstance(parsed, ast.Message) and parsed.id.name == message_id:
-                new[existing.file] = text[:start] + entry + text[end:].removeprefix("\n")
-                break
-    else:
-        reference = messages(files, REFERENCE_LANGUAGE).get(message_id)
-        file_name = reference.file.rsplit("/", 1)[1] if reference else "main.ftl"
-        name = f"{LOCALES}{language}/{file_name}"
-        text = new.get(name, "")
-        new[name] = text + ("" if not text or text.endswith("\n") else "\n") + entry
+    existing = messages(files, language)
+    reference = messages(files, REFERENCE_LANGUAGE)
+    edits: dict[str, list[tuple[int, int, str]]] = {}
+    for message_id, source in changes.items():
+        entry = message_entry(message_id, source)
+        if (own := existing.get(message_id)) is not None:
+            edits.setdefault(own.file, []).append((own.start, own.end, entry))
+        else:
+            file_name = (
+                reference[message_id].file.rsplit("/", 1)[1] if message_id in reference else "main.ftl"
+            )
+            name = f"{LOCALES}{language}/{file_name}"
+            text = new.get(name, "")
+            new[name] = text + ("" if not text or text.endswith("\n") else "\n") + entry
+    for name, spans in edits.items():
+        text = new[name]
+        for start, end, entry in sorted(spans, reverse=True):  # from the end: offsets stay true
+            text = text[:start] + entry + text[end:].removeprefix("\n")
+        new[name] = text
     if language != REFERENCE_LANGUAGE:
-        reference = messages(new, REFERENCE_LANGUAGE).get(message_id)
-        if reference is not None:
-            sources = translated_from(new)
-            sources.setdefault(language, {})[message_id] = source_hash(reference.source)
-            new[TRANSLATED_FROM] = _json(sources)
+        sources = translated_from(new)
+        made_from = sources.setdefault(language, {})
+        for message_id in changes:
+            if message_id in reference:
+                made_from[message_id] = source_hash(reference[message_id].source)
+        new[TRANSLATED_FROM] = _json(sources)
     return new
 
 

@@ -16,7 +16,7 @@ import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -32,7 +32,7 @@ from bot.adapters.published import build_engine
 from bot.adapters.statistics import to_csv
 from bot.core.conversation import Conversation
 from bot.core.engine import Engine
-from bot.core.flow import LANGUAGE
+from bot.core.flow import LANGUAGE, MESSAGE_ID
 from bot.core.messages import Incoming, Reply
 from bot.core.translator import REFERENCE_LANGUAGE
 from bot.errors import DraftChanged, Problem
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 MAX_BODY = 2 * 1024 * 1024  # a whole flow file, with room; the app's own limit is 64 KiB
-FLOW_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}\.yaml$")
+FLOW_FILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}\.yaml\Z")
 PREVIEWS_KEPT = 4
 STATISTICS_DAYS = 30
 
@@ -202,20 +202,23 @@ async def check_flow(request: web.Request) -> web.Response:
     if not isinstance(text, str):
         return json_error(400, "text must be a string")
     draft = await admin.draft()
-    files = {**draft.files, f"{FLOWS}{name}": text}
-    content = await asyncio.to_thread(admin.published.check, files)
-    here = [p for p in content.problems if p.file == f"{FLOWS}{name}"]
-    flow = next((f for f in content.flows if f.file == f"{FLOWS}{name}"), None)
-    return web.json_response(
-        {
-            "problems": [
-                {"line": editing.problem_line(p, text), "where": p.location, "message": p.message}
-                for p in here
-            ],
-            "elsewhere": described([p for p in content.problems if p not in here]),
-            "diagram": flow_svg(flow) if flow is not None else None,
-        }
-    )
+    return web.json_response(await asyncio.to_thread(_flow_check, admin, draft.files, f"{FLOWS}{name}", text))
+
+
+def _flow_check(admin: Admin, files: ContentFiles, name: str, text: str) -> dict[str, Any]:
+    """All of it in a thread: a renamed state gives a hundred problems, each located in
+    the YAML, and help-seekers' turns must not wait for that."""
+    content = admin.published.check({**files, name: text})
+    here = [p for p in content.problems if p.file == name]
+    flow = next((f for f in content.flows if f.file == name), None)
+    return {
+        "problems": [
+            {"line": line, "where": p.location, "message": p.message}
+            for p, line in zip(here, editing.problem_lines(here, text), strict=True)
+        ],
+        "elsewhere": described([p for p in content.problems if p not in here]),
+        "diagram": flow_svg(flow) if flow is not None else None,
+    }
 
 
 @routes.post("/admin/api/flows/{file}")
@@ -226,7 +229,7 @@ async def save_flow(request: web.Request) -> web.Response:
         return json_error(400, "a flow file name is lowercase letters, digits, - and _, ending in .yaml")
     data = await read_json(request)
     text, revision = data.get("text"), data.get("revision")
-    if not isinstance(text, str) or not isinstance(revision, int):
+    if not isinstance(text, str) or not _is_number(revision):
         return json_error(400, "text must be a string and revision a number")
     draft = await admin.draft()
     return await _save(request, admin, {**draft.files, f"{FLOWS}{name}": text}, revision, f"{FLOWS}{name}")
@@ -304,17 +307,33 @@ async def save_texts(request: web.Request) -> web.Response:
         return json_error(400, "not a language code (like sv, en, ar)")
     data = await read_json(request)
     changes, revision = data.get("messages"), data.get("revision")
-    if not isinstance(changes, dict) or not isinstance(revision, int) or not changes:
+    if not isinstance(changes, dict) or not _is_number(revision) or not changes:
         return json_error(400, "messages must be an object of message id to text, and revision a number")
     draft = await admin.draft()
-    files: ContentFiles = draft.files
+    if language not in editing.languages(draft.files):
+        return json_error(404, "the draft has no such language: a new one comes with fristad flows import")
     for message_id, source in changes.items():
-        if not isinstance(source, str) or not editing.MESSAGE_ID.match(message_id):
+        if not isinstance(source, str) or not MESSAGE_ID.match(message_id):
             return json_error(400, "each message needs an id and a text", id=str(message_id))
-        if problem := _text_problem(files, language, message_id, source):
-            return json_error(400, problem, id=message_id)
-        files = editing.set_message(files, language, message_id, source)
+    problem, files = await asyncio.to_thread(_changed_texts, draft.files, language, changes)
+    if problem is not None:
+        return json_error(400, problem[1], id=problem[0])
     return await _save(request, admin, files, revision, f"{LOCALES}{language} ({len(changes)} messages)")
+
+
+def _changed_texts(
+    files: ContentFiles, language: str, changes: dict[str, str]
+) -> tuple[tuple[str, str] | None, ContentFiles]:
+    """The files with the changes, or the first message that is broken (in a thread: a
+    new language's hundred messages take a moment)."""
+    for message_id, source in changes.items():
+        if problem := _text_problem(files, language, message_id, source):
+            return (message_id, problem), files
+    return None, editing.set_messages(files, language, changes)
+
+
+def _is_number(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 # --- Preview ---
@@ -457,13 +476,11 @@ async def statistics_csv(request: web.Request) -> web.Response:
 
 def _period(request: web.Request) -> tuple[date, date]:
     """?from=YYYY-MM-DD&to=YYYY-MM-DD, by default the last 30 days; at most 400 days."""
-    today = datetime.now(UTC).date()
     try:
-        last = date.fromisoformat(request.query.get("to", today.isoformat()))
-        first = date.fromisoformat(
-            request.query.get("from", (last - timedelta(days=STATISTICS_DAYS - 1)).isoformat())
-        )
-    except ValueError:
+        last = date.fromisoformat(request.query.get("to") or datetime.now(UTC).date().isoformat())
+        given = request.query.get("from")
+        first = date.fromisoformat(given) if given else last - timedelta(days=STATISTICS_DAYS - 1)
+    except (ValueError, OverflowError):
         raise web.HTTPBadRequest(reason="from and to are dates like 2026-11-27") from None
     if first > last or (last - first).days >= 400:
         raise web.HTTPBadRequest(reason="from must be before to, and the period at most 400 days")

@@ -202,10 +202,8 @@ class TelegramUpdates:
             if new_chat:
                 replies = self._told_how_to_delete(replies)
         else:
-            # A state that a new flow version no longer has: its start, as a turn would.
-            flow = self._flow.flow
-            state = conversation.state if conversation.state in flow.states else flow.start
-            replies = list(self._flow.say_with_choices(state, conversation.language, message_id)[0])
+            place = self._flow.place(conversation)  # a publish may have removed its state
+            replies = list(self._flow.say_with_choices(place, conversation.language, message_id)[0])
         await self._publish(key, joined(replies))
 
     async def _publish(self, key: str, replies: list[Reply]) -> None:
