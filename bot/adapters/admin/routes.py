@@ -448,8 +448,8 @@ async def statistics_page(request: web.Request) -> web.Response:
     dimensions = {
         "Samtal per kanal": report.started_by_channel,
         "Samtal per språk": report.started_by_language,
-        "Vem som skriver": report.roles,
-        "Ämnen som öppnats": report.topics,
+        "Vem som skriver (antal val, inte personer)": report.roles,
+        "Ämnen som öppnats (antal gånger)": report.topics,
         "Överlämningar per team": report.handoffs_by_team,
         "Utfall (team:utfall)": report.outcomes,
     }
