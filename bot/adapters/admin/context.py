@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import dataclass, field
 
@@ -32,10 +33,9 @@ class Admin:
         draft = await self.versions.draft()
         if draft is not None:
             return draft
+        files = await asyncio.to_thread(with_sources, self.published.content.files)
         with contextlib.suppress(DraftChanged):  # another admin started it at that moment
-            await self.versions.save_draft(
-                with_sources(self.published.content.files), 0, self.published.version
-            )
+            await self.versions.save_draft(files, 0, self.published.version)
         draft = await self.versions.draft()
         assert draft is not None
         return draft

@@ -97,9 +97,6 @@ async def overview(request: web.Request) -> web.Response:
     admin = request.app[ADMIN]
     draft = await admin.draft()
     current = await admin.versions.current()
-    content = await asyncio.to_thread(admin.published.check, draft.files)
-    running = editing.with_sources(admin.published.content.files)  # as the draft was started
-    changed = sorted(name for name in {*draft.files, *running} if draft.files.get(name) != running.get(name))
     return page(
         request,
         "overview.html",
@@ -107,14 +104,23 @@ async def overview(request: web.Request) -> web.Response:
         current=current,
         running=admin.published.version,
         refused=admin.published.refused,
-        changed=changed,
-        problems=described(content.problems),
-        coverage=editing.coverage_rows(draft.files),
-        flows=editing.flow_files(draft.files),
+        **await asyncio.to_thread(_draft_state, admin, draft.files),
         history=await admin.versions.history(),
         published=request.query.get("published", ""),
         when=_when,
     )
+
+
+def _draft_state(admin: Admin, files: ContentFiles) -> dict[str, Any]:
+    """What the draft changed, its problems and its coverage (in a thread: it parses
+    every file that changed since the last look)."""
+    running = editing.with_sources(admin.published.content.files)  # as the draft was started
+    return {
+        "changed": sorted(name for name in {*files, *running} if files.get(name) != running.get(name)),
+        "problems": described(admin.published.check(files).problems),
+        "coverage": editing.coverage_rows(files),
+        "flows": editing.flow_files(files),
+    }
 
 
 @routes.post("/admin/publish")
@@ -169,9 +175,9 @@ async def reset_draft(request: web.Request) -> web.Response:
     shipped = form.get("from") == "shipped"
     files = admin.published.shipped.files if shipped else admin.published.content.files
     try:
-        await admin.versions.save_draft(
-            editing.with_sources(files), int(str(form.get("revision", "-1"))), admin.published.version
-        )
+        revision = int(str(form.get("revision", "-1")))
+        started = await asyncio.to_thread(editing.with_sources, files)
+        await admin.versions.save_draft(started, revision, admin.published.version)
     except (DraftChanged, ValueError):
         return refused(request, 409, "Utkastet har ändrats sedan sidan laddades. Ladda om och försök igen.")
     what = "shipped files" if shipped else f"version {admin.published.version or 'shipped'}"
