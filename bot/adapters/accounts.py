@@ -173,18 +173,31 @@ class Sessions:
 
 # Count a login attempt before its password is checked, so that attempts made at the
 # same moment cannot slip past the limit; refuse when the account or the address is over
-# it. KEYS: the account's and the address's counters. ARGV: limit, window in seconds.
+# it. KEYS: the address's counter, and the account's when the name can be one. ARGV:
+# limit, window in seconds.
 _ATTEMPT = """
-for i = 1, 2 do
+for i = 1, #KEYS do
   if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[1]) then return -1 end
 end
 local worst = 0
-for i = 1, 2 do
+for i = 1, #KEYS do
   local n = redis.call('INCR', KEYS[i])
   if n == 1 then redis.call('EXPIRE', KEYS[i], ARGV[2]) end
   if n > worst then worst = n end
 end
 return worst
+"""
+
+# A right password takes back its own count, and only that: failures stay counted
+# until their hour is over, so a right login in between never gives an attacker a
+# fresh ten (SAFETY rule 14: never more than 100 failed tries per hour per account).
+# A counter that is gone (its hour ended) is left gone, not made negative and forever.
+_SUCCEEDED = """
+for i = 1, #KEYS do
+  local n = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if n <= 1 then redis.call('DEL', KEYS[i]) else redis.call('DECR', KEYS[i]) end
+end
+return 0
 """
 
 
@@ -195,6 +208,7 @@ class LoginGuard:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
         self._attempt = redis.register_script(_ATTEMPT)
+        self._succeeded = redis.register_script(_SUCCEEDED)
 
     async def attempt(self, name: str, address: str) -> int:
         """Count this attempt (the how-manieth it is); AccountLocked when over the limit."""
@@ -219,18 +233,20 @@ class LoginGuard:
 
     async def succeeded(self, name: str, address: str) -> None:
         """The attempt was right: it does not count against the account or the address."""
-        account, place = self._keys(name, address)
         try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.delete(account)
-                pipe.decr(place)
-                await pipe.execute()
+            await self._succeeded(keys=self._keys(name, address))
         except RedisError as err:
             raise StoreError("cannot reset failed logins") from err
 
     @staticmethod
     def _keys(name: str, address: str) -> list[str]:
-        return [redis_keys.login_failures("account", name), redis_keys.login_failures("address", address)]
+        """The address's counter, and the account's. A typed name that cannot be an
+        account name is counted per address only: no password is ever checked for it,
+        and it is never kept, not even in a key's name (it may have been a password)."""
+        place = redis_keys.login_failures("address", address)
+        if not ACCOUNT_NAME.match(name):
+            return [place]
+        return [place, redis_keys.login_failures("account", name)]
 
 
 def _hashed(session_id: str) -> str:

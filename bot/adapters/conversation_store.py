@@ -51,6 +51,29 @@ redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return 1
 """
 
+# A caseworker ended the case: what was said and the notes are kept for the retention
+# after close (0: not at all), never longer than the conversation would be. The outbox
+# is only a way to the person: with nothing kept after close, it keeps what may still be
+# on its way, for a short while. KEYS: transcript, notes, outbox. ARGV: ms to keep (0:
+# delete), ms to keep what may still be on its way, the oldest outbox id then to keep.
+_CLOSE = """
+if ARGV[1] == '0' then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('XTRIM', KEYS[3], 'MINID', ARGV[3])
+  if redis.call('XLEN', KEYS[3]) == 0 then redis.call('DEL', KEYS[3])
+  else redis.call('PEXPIRE', KEYS[3], ARGV[2]) end
+else
+  for _, key in ipairs(KEYS) do
+    local left = redis.call('PTTL', key)
+    if left == -1 or left > tonumber(ARGV[1]) then redis.call('PEXPIRE', key, ARGV[1]) end
+  end
+end
+return 1
+"""
+# How long, with nothing kept after close, the outbox keeps the replies of the last
+# moments (the goodbye, a caseworker's last answer) for a channel still delivering them.
+DELIVERY_GRACE_SECONDS = 600
+
 
 @dataclass(frozen=True, slots=True)
 class TranscriptRecord:
@@ -63,13 +86,26 @@ class RedisConversationStore:
     """The ConversationStore port on Redis. Takes its client from outside and does not
     close it: whoever made the client owns it."""
 
-    def __init__(self, redis: Redis, encryptor: Encryptor, ttl_seconds: int) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        encryptor: Encryptor,
+        ttl_seconds: int,
+        after_close_seconds: int | None = None,
+    ) -> None:
+        """`after_close_seconds`: how long a transcript is kept after its case ends (0:
+        deleted then; None: as long as the conversation)."""
         self._redis = redis
         self._encryptor = encryptor
         self._ttl_ms = ttl_seconds * 1000
+        # The counts never outlive the conversation they count.
+        self._turns_ttl_seconds = min(2 * TURN_WINDOW_SECONDS, ttl_seconds)
+        after_close = ttl_seconds if after_close_seconds is None else after_close_seconds
+        self._after_close_ms = min(after_close, ttl_seconds) * 1000
         self._save = redis.register_script(_SAVE)
         self._load_for_turn = redis.register_script(_LOAD_FOR_TURN)
         self._append = redis.register_script(_APPEND)
+        self._close = redis.register_script(_CLOSE)
 
     async def load(self, key: str) -> Conversation | None:
         try:
@@ -84,7 +120,7 @@ class RedisConversationStore:
         try:
             flat, turns = await self._load_for_turn(
                 keys=[redis_keys.conversation_state(key), redis_keys.conversation_turns(key)],
-                args=[minute, minute - 1, 2 * TURN_WINDOW_SECONDS],
+                args=[minute, minute - 1, self._turns_ttl_seconds],
             )
         except RedisError as err:
             raise StoreError("cannot read conversation") from err
@@ -154,6 +190,22 @@ class RedisConversationStore:
             )
         except RedisError as err:
             raise StoreError("cannot add to the transcript") from err
+
+    async def close(self, key: str) -> None:
+        """The case ended: the transcript and the notes now expire after the retention
+        after close, or are deleted at once when it is 0 (SAFETY rule 9). What the
+        conversation says from now on is kept as any conversation's."""
+        grace_ms = min(DELIVERY_GRACE_SECONDS * 1000, self._ttl_ms)
+        oldest_kept = int(time.time() * 1000) - grace_ms
+        keys = [
+            redis_keys.conversation_transcript(key),
+            redis_keys.conversation_notes(key),
+            redis_keys.conversation_outbox(key),
+        ]
+        try:
+            await self._close(keys=keys, args=[self._after_close_ms, grace_ms, oldest_kept])
+        except RedisError as err:
+            raise StoreError("cannot close the transcript") from err
 
     async def transcript(self, key: str) -> list[TranscriptRecord]:
         return (await self.transcript_from(key, 0))[0]

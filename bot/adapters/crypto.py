@@ -61,11 +61,19 @@ class Encryptor:
     The associated data binds a value to its conversation and field."""
 
     def __init__(self, current_id: str, keys: Mapping[str, bytes]) -> None:
+        self.replace_keys(current_id, keys)
+
+    def replace_keys(self, current_id: str, keys: Mapping[str, bytes]) -> None:
+        """Take another key ring (a rotation): values written from now on use its current
+        key; values under any key it holds stay readable."""
         if current_id not in keys:
             raise ConfigError(f"the current encryption key {current_id!r} is not among the keys")
-        self.current_id = current_id
-        self._ciphers = {key_id.encode(): AESGCM(key) for key_id, key in keys.items()}
-        self._current = current_id.encode()
+        ciphers = {key_id.encode(): AESGCM(key) for key_id, key in keys.items()}
+        self.current_id, self._ciphers, self._current = current_id, ciphers, current_id.encode()
+
+    @property
+    def key_ids(self) -> frozenset[str]:
+        return frozenset(key_id.decode() for key_id in self._ciphers)
 
     def encrypt(self, plaintext: bytes, associated: bytes) -> bytes:
         nonce = os.urandom(NONCE_BYTES)

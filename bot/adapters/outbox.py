@@ -96,11 +96,15 @@ class Outbox:
             for raw_id, fields in entries
         ]
 
-    async def follow(self, conversation_key: str, entry_id: str) -> AsyncIterator[tuple[str, Reply]]:
+    async def follow(
+        self, conversation_key: str, entry_id: str, stop: asyncio.Event | None = None
+    ) -> AsyncIterator[tuple[str, Reply]]:
         """Every reply after `entry_id`, then each new one as it arrives, until the
-        conversation ends (forgotten, quick exit or expired)."""
+        conversation ends (forgotten, quick exit or expired) or `stop` is set. The stop
+        is looked at on every round, so the follower ends even if a cancellation is
+        lost inside a Redis command."""
         async with self._notifier.waiting(REPLY, conversation_key) as event:
-            while await self._exists(conversation_key):
+            while not (stop is not None and stop.is_set()) and await self._exists(conversation_key):
                 event.clear()
                 for found_id, reply in await self.after(conversation_key, entry_id):
                     entry_id = found_id

@@ -198,3 +198,9 @@ def content_history() -> str:
 def content_draft() -> str:
     """Hash of the admins' shared draft: files (JSON), revision, based_on."""
     return _content("draft")
+
+
+def key_users() -> str:
+    """Hash: worker id -> "<current encryption key id> <unix time>", renewed each second,
+    so `fristad keys rotate` knows when every worker writes with the new key."""
+    return f"{PREFIX}:keys:workers"

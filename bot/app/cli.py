@@ -1,4 +1,4 @@
-"""The `fristad` command: run, check, chat, user, flows."""
+"""The `fristad` command: run, check, chat, user, flows, keys."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.adapters.accounts import ROLES
 from bot.adapters.content_files import Content, load_content
 from bot.app.chat import run_chat
 from bot.app.content_cli import export_version, import_files
+from bot.app.key_rotation import rotate
 from bot.app.logging_setup import configure_logging
 from bot.app.settings import Settings
 from bot.app.users import add_user
@@ -53,6 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     for sub in (export, imported):
         sub.add_argument("--flows", type=Path, help="flows folder (default FRISTAD_FLOWS_DIR)")
         sub.add_argument("--locales", type=Path, help="locales folder (default FRISTAD_LOCALES_DIR)")
+    keys = commands.add_parser("keys", help="encryption keys").add_subparsers(
+        dest="keys_command", required=True
+    )
+    rotate_keys = keys.add_parser(
+        "rotate", help="add a new current key to FRISTAD_ENCRYPTION_KEYS_FILE and re-encrypt everything"
+    )
+    rotate_keys.add_argument(
+        "--resume", action="store_true", help="no new key: wait for the workers and re-encrypt (after a stop)"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -83,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.command == "user":
             add_user(settings, content, args.name, args.role, args.team)
+        elif args.command == "keys":
+            print(rotate(settings, content, args.resume))
         elif args.command == "flows":
             folders = (args.flows or settings.flows_dir, args.locales or settings.locales_dir)
             if args.flows_command == "export":

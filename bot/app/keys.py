@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import os
+import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot.adapters import redis_keys
 from bot.adapters.crypto import ConversationKeyer, Encryptor, decode_key, new_key, parse_key_ring
 from bot.app.settings import Settings
 from bot.errors import ConfigError
@@ -15,6 +23,7 @@ from bot.errors import ConfigError
 log = logging.getLogger(__name__)
 
 DEV_KEYS_FILE = "development-keys.json"
+FOLLOW_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -73,3 +82,37 @@ def _development_keys(path: Path) -> tuple[str, str]:
         raise ConfigError(
             f"the development keys file {path} is unreadable; delete it to make new ones"
         ) from err
+
+
+async def follow_key_file(encryptor: Encryptor, path: Path | None, redis: Redis, stop: asyncio.Event) -> None:
+    """Take the key file's new key ring when it changes, and say which key this worker
+    writes with (no key, only its id)."""
+    worker = secrets.token_hex(8)
+    seen = _mtime(path)
+    try:
+        while not stop.is_set():
+            if path is not None and (changed := _mtime(path)) != seen:
+                seen = changed
+                try:
+                    spec = await asyncio.to_thread(path.read_text, encoding="utf-8")
+                    encryptor.replace_keys(*parse_key_ring(spec.strip()))
+                    log.info("encryption keys read again: new values use key %s", encryptor.current_id)
+                except (OSError, UnicodeDecodeError, ConfigError) as err:
+                    log.error(
+                        "the encryption keys file cannot be used (%s): keeping the keys in use",
+                        type(err).__name__,
+                    )
+            with contextlib.suppress(RedisError):
+                await redis.hset(redis_keys.key_users(), worker, f"{encryptor.current_id} {time.time():.0f}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), FOLLOW_SECONDS)
+    finally:
+        with contextlib.suppress(RedisError, OSError):
+            await redis.hdel(redis_keys.key_users(), worker)
+
+
+def _mtime(path: Path | None) -> float | None:
+    try:
+        return None if path is None else path.stat().st_mtime
+    except OSError:
+        return None

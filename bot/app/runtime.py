@@ -24,7 +24,7 @@ from bot.adapters.rate_limit import RateLimiter
 from bot.adapters.redis_server import RedisServerProcess
 from bot.adapters.statistics import Statistics
 from bot.adapters.telegram import TelegramAwareReplies, TelegramChannel, TelegramConfig, build_telegram
-from bot.app.keys import Keys, load_keys
+from bot.app.keys import Keys, follow_key_file, load_keys
 from bot.app.settings import Settings
 from bot.core.casework import Casework
 from bot.core.dialogue import DialogueService
@@ -92,7 +92,9 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     lease = teams.lease_seconds if teams else DEFAULT_LEASE_SECONDS
     queue = RedisHandoffQueue(redis, settings.conversation_ttl_seconds, lease)
     handoffs = Handoffs(engine, queue, teams, notifier) if teams else None
-    store = RedisConversationStore(redis, keys.encryptor, settings.conversation_ttl_seconds)
+    store = RedisConversationStore(
+        redis, keys.encryptor, settings.conversation_ttl_seconds, settings.transcript_after_close_seconds
+    )
     statistics = Statistics(redis)
     dialogue = DialogueService(engine, store, settings.messages_per_minute, handoffs, tally=statistics)
     telegram = _telegram(settings, redis, keys, dialogue, outbox)
@@ -103,6 +105,9 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
         asyncio.create_task(notifier.listen(stop), name="notifications"),
         asyncio.create_task(watch_queues(casework, stop), name="queue-watcher"),
         asyncio.create_task(published.watch(stop), name="content-watcher"),
+        asyncio.create_task(
+            follow_key_file(keys.encryptor, settings.encryption_keys_file, redis, stop), name="key-file"
+        ),
     )
     try:
         yield Runtime(

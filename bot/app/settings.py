@@ -45,6 +45,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "30",
         "Days without activity after which a conversation and its transcript expire (1 to 3650).",
     ),
+    "FRISTAD_TRANSCRIPT_DAYS_AFTER_CLOSE": (
+        "30",
+        "Days a transcript and the caseworkers' notes are kept after a caseworker ends the case (0 to 3650; never longer than FRISTAD_CONVERSATION_TTL_DAYS); 0: deleted when the case ends.",
+    ),
     "FRISTAD_LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
     "FRISTAD_QUICK_EXIT_URL": (
         "https://www.smhi.se/vader",
@@ -108,8 +112,12 @@ class Settings:
     local_numbers_file: Path | None = None
     teams_file: Path = Path("config/teams.yaml")
     encryption_keys: str | None = None
+    # Where the keys came from, if a file: running workers follow it, `keys rotate` edits it.
+    encryption_keys_file: Path | None = None
     hmac_key: str | None = None
     conversation_ttl_seconds: int = 30 * DAY
+    # After a caseworker ends a case; 0: its transcript and notes are deleted then.
+    transcript_after_close_seconds: int = 30 * DAY
     log_level: str = "INFO"
     quick_exit_url: str = "https://www.smhi.se/vader"
     frame_ancestors: str = "'none'"
@@ -132,9 +140,14 @@ class Settings:
             local_numbers_file=Path(path) if (path := env.get("FRISTAD_LOCAL_NUMBERS_FILE")) else None,
             teams_file=Path(env.get("FRISTAD_TEAMS_FILE") or cls.teams_file),
             encryption_keys=_secret(env, "FRISTAD_ENCRYPTION_KEYS"),
+            encryption_keys_file=Path(path) if (path := env.get("FRISTAD_ENCRYPTION_KEYS_FILE")) else None,
             hmac_key=_secret(env, "FRISTAD_HMAC_KEY"),
             conversation_ttl_seconds=_days(
                 env, "FRISTAD_CONVERSATION_TTL_DAYS", cls.conversation_ttl_seconds // DAY
+            )
+            * DAY,
+            transcript_after_close_seconds=_days_or_none(
+                env, "FRISTAD_TRANSCRIPT_DAYS_AFTER_CLOSE", cls.transcript_after_close_seconds // DAY
             )
             * DAY,
             log_level=level,
@@ -220,6 +233,20 @@ def _secret(env: Mapping[str, str], name: str) -> str | None:
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:
     return _whole_number(env, name, default, MAX_DAYS, " days")
+
+
+def _days_or_none(env: Mapping[str, str], name: str, default: int) -> int:
+    """Days, where 0 (none) is a choice too."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as err:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from err
+    if not 0 <= value <= MAX_DAYS:
+        raise ConfigError(f"{name} must be between 0 and {MAX_DAYS} days, got {value}")
+    return value
 
 
 def _count(env: Mapping[str, str], name: str, default: int) -> int:

@@ -63,6 +63,7 @@ class CaseQueue(Protocol):
 class CaseRecords(Protocol):
     async def append(self, key: str, transcript: Sequence[TranscriptEntry]) -> bool: ...
     async def add_note(self, key: str, author: str, text: str) -> bool: ...
+    async def close(self, key: str) -> None: ...
 
 
 class LaterReplies(Protocol):
@@ -136,6 +137,8 @@ class Casework:
                 {"team": self.teams.teams[team].name},
             )
             await self._publish(conversation, said)
+        # Last: the goodbye is part of what the retention after close applies to.
+        await self.records.close(case.conversation_key)
 
     async def release(self, team: str, code: str, owner: str, supervisor: bool = False) -> None:
         """Back to the queue in its old place; a supervisor may do it with anyone's case

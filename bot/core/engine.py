@@ -345,6 +345,8 @@ class _Turn:
         conversation = self.conversation
         state, language = conversation.state, conversation.language
         if incoming.text is not None and len(incoming.text) > MAX_TEXT_LENGTH:
+            if self.compiled.says_danger(incoming.text):  # however long, danger is answered
+                return self._enter(self.compiled.trigger(state, global_trigger("danger")), language)
             if self.is_new:
                 return self._enter(state, language)  # the safety check first, as always
             return self._step(self.compiled.say_with_choices(state, language, TOO_LONG))
@@ -356,8 +358,9 @@ class _Turn:
             self.heard.append(TranscriptEntry("user", incoming.text))
             # While waiting for a person, text is for that person: only danger words act.
             trigger = self.compiled.match_text(state, language, incoming.text, danger_only=waiting)
-        if self.is_new and trigger != global_trigger("danger"):
-            # A first conversation always begins with the safety check, unless in danger.
+        if self.is_new and trigger not in (global_trigger("danger"), global_trigger("forget")):
+            # A first conversation always begins with the safety check, unless in danger
+            # (or asking to be forgotten: then nothing is stored at all).
             trigger = None
         if self.moved and (trigger is None or trigger.startswith(OPTION_PREFIX)):
             self.notice = self.compiled.say(language, CONTENT_CHANGED)

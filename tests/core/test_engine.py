@@ -210,6 +210,20 @@ def test_a_too_long_message_is_refused_kindly_and_not_recorded(engine: Engine) -
     assert all(e.speaker == "bot" for e in step.transcript)
 
 
+def test_forget_as_the_very_first_input_starts_nothing(engine: Engine) -> None:
+    step = engine.step(engine.new_conversation("k", "sv"), Incoming("k", choice="global:forget"))
+    assert step.forget  # the dialogue ends it: nothing is saved
+    assert step.replies[0].text == "Raderat"
+
+
+def test_danger_words_in_a_too_long_message_still_lead_to_the_emergency_state(engine: Engine) -> None:
+    text = "hjälp nu " + "x" * (MAX_TEXT_LENGTH + 10)
+    for conversation in (start(engine), engine.new_conversation("k", "sv")):
+        step = engine.step(conversation, Incoming("k", text=text))
+        assert step.conversation.state == "danger"
+        assert step.replies[0].text == "Ring 112"
+
+
 def test_a_conversation_in_a_state_a_publish_removed_starts_over_and_is_told_why(engine: Engine) -> None:
     conversation = replace(start(engine), state="removed_state", flow_version="old")
     step = engine.step(conversation, Incoming("k", text="hej"))

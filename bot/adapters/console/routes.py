@@ -296,8 +296,12 @@ async def events(request: web.Request) -> web.WebSocketResponse:
     try:
         if team and code:
             start = request.query.get("from", "0")
-            await console.audit.record(session.account.name, "view-live", team, code)
-            await follow_case(console, cookie, ws, team, code, int(start) if start.isdigit() else 0)
+            # Audited only when it is a view: a socket to a case that is not there, or
+            # not this account's to see, shows nothing and must not read as a view.
+            case = await console.queue.case(team, code)
+            if case is not None and console.may_see_case(session.account, team, case.owner):
+                await console.audit.record(session.account.name, "view-live", team, code)
+                await follow_case(console, cookie, ws, team, code, int(start) if start.isdigit() else 0)
         else:
             await follow_queue(console, cookie, ws)
     except StoreError:

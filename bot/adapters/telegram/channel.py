@@ -21,7 +21,7 @@ from telegram.error import TelegramError
 
 from bot.adapters import redis_keys
 from bot.adapters.telegram.delivery import TelegramDeliveries
-from bot.adapters.telegram.updates import COMMANDS, TelegramUpdates
+from bot.adapters.telegram.updates import COMMANDS, TelegramUpdates, well_formed
 from bot.core.translator import REFERENCE_LANGUAGE, Translator
 from bot.errors import DecryptionError, StoreError
 
@@ -126,10 +126,15 @@ class TelegramChannel:
                 )
         try:
             data = json.loads(body)
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            if not isinstance(data, dict) or type(data.get("update_id")) is not int:  # not a bool either
                 raise ValueError("not an update")
             update = Update.de_json(data, self._bot)
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            if not well_formed(update):
+                raise ValueError("not an update")
+        # Not only ValueError and the like: the parser raises whatever bad data trips it
+        # up (an OverflowError for a date past the year 9999, ...), and none of it is to
+        # be sent again.
+        except Exception:
             return web.json_response(
                 {"error": "bad_request", "reason": "the body is not a Telegram update"}, status=400
             )

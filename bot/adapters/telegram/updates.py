@@ -91,6 +91,9 @@ class TelegramUpdates:
     async def handle(self, update: Update) -> None:
         """Act on one update. Raises StoreError when it could not be recorded (the
         update is then to be tried again); Telegram's own refusals are logged."""
+        if not well_formed(update):
+            log.warning("Telegram update ignored: its fields have the wrong types")
+            return
         chat = update.effective_chat
         if chat is None:
             return
@@ -240,6 +243,35 @@ class TelegramUpdates:
             await call
         except TelegramError as err:
             log.info("Telegram refused a request (%s)", type(err).__name__)
+
+
+def well_formed(update: Update) -> bool:
+    """Whether the fields the channel reads have the types Telegram documents. The
+    parser does not check them: a garbled or forged update can carry a string for a chat
+    id or a number for a text, which would fail later, again at every retry, or be
+    stored and break the chat's deletion."""
+    chat = update.effective_chat
+    if chat is not None and not (_whole_number(chat.id) and isinstance(chat.type, str)):
+        return False
+    user = update.effective_user
+    if user is not None and not isinstance(user.language_code, str | None):
+        return False
+    for message in (update.message, update.edited_message):
+        if message is not None and not (
+            _whole_number(message.message_id) and isinstance(message.text, str | None)
+        ):
+            return False
+    query = update.callback_query
+    if query is not None:
+        if not isinstance(query.data, str | None):
+            return False
+        if query.message is not None and not _whole_number(query.message.message_id):
+            return False
+    return True
+
+
+def _whole_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _command(text: str) -> str | None:

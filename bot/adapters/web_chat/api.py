@@ -151,10 +151,12 @@ async def events(request: web.Request) -> web.WebSocketResponse:
         return ws
     await ws.send_json({"type": "ready"})
 
+    gone = asyncio.Event()
+
     async def deliver() -> bool:
         """True when the conversation ended; False when the page went away (it asks
         again from its last reply id when it comes back)."""
-        async for reply_id, reply in chat.outbox.follow(key, after):
+        async for reply_id, reply in chat.outbox.follow(key, after, gone):
             try:
                 await ws.send_json({"type": "reply", "id": reply_id, "reply": asdict(reply)})
             except ConnectionResetError:
@@ -175,6 +177,7 @@ async def events(request: web.Request) -> web.WebSocketResponse:
             elif delivering.result():
                 code = CLOSE_ENDED  # the conversation ended while connected
     finally:
+        gone.set()
         for task in (delivering, listening):
             task.cancel()
         await asyncio.gather(delivering, listening, return_exceptions=True)

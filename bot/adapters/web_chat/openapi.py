@@ -121,10 +121,11 @@ DOCUMENT: dict[str, Any] = {
                                 "type": "object",
                                 "properties": {
                                     "language": {
-                                        "type": "string",
+                                        "type": ["string", "null"],
                                         "maxLength": MAX_HINT_LENGTH,
                                         "description": "Language hint, like a browser's language list "
-                                        '("ar,en;q=0.8"). Default: the Accept-Language header.',
+                                        '("ar,en;q=0.8"). Default (also for null): the Accept-Language '
+                                        "header.",
                                     }
                                 },
                             }
@@ -149,19 +150,30 @@ DOCUMENT: dict[str, Any] = {
                         "properties": {
                             "token": {"$ref": "#/components/schemas/Token"},
                             "text": {
-                                "type": "string",
+                                "type": ["string", "null"],
                                 "maxLength": MAX_TEXT_LENGTH * 4,
                                 "description": f"Free text. Over {MAX_TEXT_LENGTH} characters "
                                 "gets a kind reply asking for something shorter.",
                             },
                             "choice": {
-                                "type": "string",
+                                "type": ["string", "null"],
                                 "maxLength": MAX_CHOICE_LENGTH,
                                 "description": "The id of an option or action. An id that is "
                                 "not offered gets a reply saying so, with the options again.",
                             },
                         },
-                        "description": "Exactly one of `text` and `choice`.",
+                        "oneOf": [
+                            {
+                                "required": ["text"],
+                                "properties": {"text": {"type": "string"}, "choice": {"type": "null"}},
+                            },
+                            {
+                                "required": ["choice"],
+                                "properties": {"choice": {"type": "string"}, "text": {"type": "null"}},
+                            },
+                        ],
+                        "description": "Exactly one of `text` and `choice` (null is the same as leaving "
+                        "a field out).",
                     }
                 ),
                 "responses": {
@@ -199,7 +211,10 @@ DOCUMENT: dict[str, Any] = {
                 'sends `{"type": "reply", "id": "...", "reply": Reply}` for every reply after `after`, '
                 "old and new. After a dropped connection, connect again with the last id: nothing is "
                 "lost. Close codes: 4400 bad hello, 4404 no such conversation.",
-                "responses": {"101": {"description": "Switching to the WebSocket protocol."}},
+                "responses": {
+                    "101": {"description": "Switching to the WebSocket protocol."},
+                    "400": _error("Not a WebSocket handshake (a plain GET, or a wrong upgrade request)."),
+                },
             }
         },
     },

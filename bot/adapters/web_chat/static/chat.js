@@ -165,11 +165,13 @@
     if (!token || socket) return;
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     const ws = new WebSocket(scheme + location.host + "/api/v1/events");
+    let ready = false;
     socket = ws;
     ws.onopen = () => ws.send(JSON.stringify({ type: "hello", token, after: lastReplyId }));
     ws.onmessage = (event) => {
       const message = JSON.parse(event.data);
       if (message.type === "ready") {
+        ready = true;
         reconnectDelay = 500;
         hideStatus();
       } else if (message.type === "reply") {
@@ -184,7 +186,9 @@
         endConversation();
         return;
       }
-      showStatus(text("web-reconnecting"));
+      // A connection that drops may be back in a moment; one that cannot even be made
+      // means the chat is down: say so, with the numbers that answer day and night.
+      showStatus(text(ready ? "web-reconnecting" : "web-error-unavailable"));
       setTimeout(connect, reconnectDelay);
       reconnectDelay = Math.min(reconnectDelay * 2, 10000);
     };
