@@ -54,6 +54,12 @@ end
 return 1
 """
 
+# Only if the case is still gone: the same code may have been asked for again meanwhile.
+_FORGET_EXPIRED = """
+if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 0
+"""
+
 _RENEW = """
 -- KEYS: claimed, case. ARGV: code, owner, lease deadline (ms), ttl.
 if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[2] then return 0 end
@@ -108,6 +114,7 @@ class RedisHandoffQueue:
         self._release = redis.register_script(_RELEASE)
         self._remove = redis.register_script(_REMOVE)
         self._mark_told = redis.register_script(_MARK_TOLD)
+        self._forget_expired = redis.register_script(_FORGET_EXPIRED)
 
     async def enqueue(self, case: Case) -> bool:
         """Put a case in its team's queue, or move it up when it has become danger.
@@ -190,12 +197,10 @@ class RedisHandoffQueue:
         return returned
 
     async def position(self, team: str, code: str) -> int | None:
-        """1 for the next in line; None when not waiting."""
-        try:
-            rank = await self._redis.zrank(redis_keys.queue_waiting(team), code)
-        except RedisError as err:
-            raise StoreError("cannot read the queue") from err
-        return None if rank is None else cast(int, rank) + 1
+        """1 for the next in line; None when not waiting. Cases that expired while
+        waiting are not counted (and leave the queue)."""
+        codes = [case.code for case in await self.waiting(team)]
+        return codes.index(code) + 1 if code in codes else None
 
     async def waiting(self, team: str) -> list[Case]:
         """The team's waiting cases, next in line first."""
@@ -220,7 +225,14 @@ class RedisHandoffQueue:
                 rows = cast(list[dict[bytes, bytes]], await pipe.execute())
         except RedisError as err:
             raise StoreError("cannot read the queue") from err
-        return [case for code, row in zip(codes, rows, strict=True) if (case := _case(team, code, row))]
+        found = [case for code, row in zip(codes, rows, strict=True) if (case := _case(team, code, row))]
+        for code in set(codes) - {case.code for case in found}:
+            # Its case expired (the conversation's TTL): the code leaves the queue too.
+            try:
+                await self._forget_expired(keys=[index, redis_keys.queue_case(team, code)], args=[code])
+            except RedisError as err:
+                raise StoreError("cannot tidy the queue") from err
+        return found
 
     def _deadline(self) -> int:
         return int((time.time() + self.lease_seconds) * 1000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -266,6 +267,8 @@ async def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(
         redis_server.url, tmp_path, FRISTAD_WEB_CONVERSATIONS_PER_MINUTE="1", FRISTAD_TRUSTED_PROXIES=trusted
     )
     client = await client_for(settings, shipped_content)
+    if time.time() % 60 > 55:  # the limit counts per clock minute: both requests in one
+        await asyncio.sleep(60 - time.time() % 60)
     try:
         got = [
             (await client.post("/api/v1/conversations", headers={"X-Forwarded-For": address})).status

@@ -227,11 +227,6 @@ async def test_every_help_seeker_key_has_a_ttl_and_is_gone_after_it(
         assert await client.app[RUNTIME].queue.waiting("support") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in RedisHandoffQueue (bot/adapters/handoff_queue.py): a waiting case whose hash "
-    "expired stays in the team's waiting set for ever; no TTL, nobody removes it",
-)
 async def test_a_case_that_expires_leaves_its_teams_queue(
     redis_server: RedisServerProcess, redis: Redis, api: BotApiStandIn, tmp_path: Path
 ) -> None:
