@@ -237,23 +237,16 @@ def _days(env: Mapping[str, str], name: str, default: int) -> int:
 
 def _days_or_none(env: Mapping[str, str], name: str, default: int) -> int:
     """Days, where 0 (none) is a choice too."""
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as err:
-        raise ConfigError(f"{name}={raw!r} is not a whole number") from err
-    if not 0 <= value <= MAX_DAYS:
-        raise ConfigError(f"{name} must be between 0 and {MAX_DAYS} days, got {value}")
-    return value
+    return _whole_number(env, name, default, MAX_DAYS, " days", least=0)
 
 
 def _count(env: Mapping[str, str], name: str, default: int) -> int:
     return _whole_number(env, name, default, 1_000_000)
 
 
-def _whole_number(env: Mapping[str, str], name: str, default: int, most: int, unit: str = "") -> int:
+def _whole_number(
+    env: Mapping[str, str], name: str, default: int, most: int, unit: str = "", least: int = 1
+) -> int:
     raw = env.get(name)
     if not raw:
         return default
@@ -261,8 +254,8 @@ def _whole_number(env: Mapping[str, str], name: str, default: int, most: int, un
         value = int(raw)
     except ValueError as err:
         raise ConfigError(f"{name}={raw!r} is not a whole number") from err
-    if not 1 <= value <= most:
-        raise ConfigError(f"{name} must be between 1 and {most}{unit}, got {value}")
+    if not least <= value <= most:
+        raise ConfigError(f"{name} must be between {least} and {most}{unit}, got {value}")
     return value
 
 
