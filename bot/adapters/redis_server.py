@@ -37,6 +37,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def answers(url: str) -> bool:
+    """A Redis server answers PING at `url` within half a second."""
+    client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
 class RedisServerProcess:
     """Starts redis-server on a unix socket (data kept, append-only file on) or on a
     loopback port (nothing kept), and stops it."""
@@ -64,13 +75,7 @@ class RedisServerProcess:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def _answers(self) -> bool:
-        client = redis.Redis.from_url(self.url, socket_timeout=0.5, socket_connect_timeout=0.5)
-        try:
-            return bool(client.ping())
-        except redis.RedisError:
-            return False
-        finally:
-            client.close()
+        return answers(self.url)
 
     def start(self, timeout: float = 10.0) -> bool:
         """Start the server; False when a server already answers on the same unix socket

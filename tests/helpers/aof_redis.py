@@ -13,7 +13,7 @@ from pathlib import Path
 
 import redis
 
-from bot.adapters.redis_server import find_redis_server, free_port
+from bot.adapters.redis_server import answers, find_redis_server, free_port
 
 RDB_FILE = "dump.rdb"
 
@@ -64,13 +64,7 @@ class PersistentRedis:
         raise RuntimeError(f"redis-server did not start; see {self.folder / 'redis.log'}")
 
     def _answers(self) -> bool:
-        client = redis.Redis.from_url(self.url, socket_timeout=0.5, socket_connect_timeout=0.5)
-        try:
-            return bool(client.ping())
-        except redis.RedisError:
-            return False
-        finally:
-            client.close()
+        return answers(self.url)
 
     def stop(self) -> None:
         """SIGTERM: Redis finishes its append-only file and stops."""

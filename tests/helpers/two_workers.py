@@ -23,7 +23,16 @@ PASSWORD = "correct horse battery"
 @contextlib.contextmanager
 def workers(redis_url: str, ports: list[int], env: dict[str, str]) -> Iterator[list[str]]:
     """`fristad run` on each port, all on the same Redis; their base URLs when ready."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("FRISTAD_") and k != "REDIS_URL"}
+    with worker_processes(redis_url, ports, env) as running:
+        yield [url for url, _ in running]
+
+
+@contextlib.contextmanager
+def worker_processes(
+    redis_url: str, ports: list[int], env: dict[str, str]
+) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:
+    """The same, with each process (base URL, process), for tests that kill one."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("FRISTAD_", "TELEGRAM_", "REDIS_"))}
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "bot.app.cli", "run", "--port", str(port)],
@@ -36,10 +45,11 @@ def workers(redis_url: str, ports: list[int], env: dict[str, str]) -> Iterator[l
         urls = [f"http://127.0.0.1:{port}" for port in ports]
         for url, process in zip(urls, processes, strict=True):
             wait_ready(url, process)
-        yield urls
+        yield list(zip(urls, processes, strict=True))
     finally:
         for process in processes:
-            process.terminate()
+            if process.poll() is None:
+                process.terminate()
         for process in processes:
             process.wait(timeout=15)
 

@@ -26,14 +26,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import json
 import os
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +51,6 @@ from bot.core.handoff import case_code
 from tests.conftest import key_env, start_redis
 from tests.helpers.aof_redis import PersistentRedis
 from tests.helpers.bot_api import BotApiStandIn
-from tests.helpers.content import ROOT
 from tests.helpers.scripted_cases import (
     SECRET_HEADER,
     TEAM,
@@ -69,7 +65,7 @@ from tests.helpers.scripted_cases import (
     web_asks_for_a_person,
     web_reply_arrives,
 )
-from tests.helpers.two_workers import wait_ready
+from tests.helpers.two_workers import worker_processes
 from tests.telegram.conftest import SECRET, WEBHOOK_PATH, running, telegram_settings
 
 Client = Any  # aiohttp TestClient or a ClientSession with a base_url
@@ -261,33 +257,6 @@ async def test_no_acknowledged_message_is_lost_when_redis_restarts_or_crashes(
 # --- a worker killed in the middle of turns -----------------------------------------------------
 
 
-@contextlib.contextmanager
-def worker_processes(
-    redis_url: str, count: int, env: dict[str, str]
-) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:
-    """`fristad run` processes on one Redis, ready: (base URL, process) of each."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("FRISTAD_", "TELEGRAM_", "REDIS_"))}
-    ports = [free_port() for _ in range(count)]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "bot.app.cli", "run", "--port", str(port)],
-            env={**base, **env, "REDIS_URL": redis_url, "FRISTAD_LOG_LEVEL": "WARNING"},
-            cwd=ROOT,
-        )
-        for port in ports
-    ]
-    try:
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        for url, process in zip(urls, processes, strict=True):
-            wait_ready(url, process)
-        yield list(zip(urls, processes, strict=True))
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=15)
-
-
 CHOICES = ("safe", "continue", "global:help", "global:person", "back", "global:restart", "global:danger")
 
 
@@ -321,7 +290,10 @@ async def test_a_worker_killed_mid_turn_leaves_every_conversation_consistent(
     current, ring = parse_key_ring(env["FRISTAD_ENCRYPTION_KEYS"])
     store = RedisConversationStore(redis, Encryptor(current, ring), 3600)
     flow = shipped_content.flows[0]
-    with worker_processes(redis_server.url, 2, env) as [(doomed_url, doomed), (other_url, _)]:
+    with worker_processes(redis_server.url, [free_port() for _ in range(2)], env) as [
+        (doomed_url, doomed),
+        (other_url, _),
+    ]:
         async with aiohttp.ClientSession(base_url=doomed_url) as doomed_session:
             tokens = []
             for _ in range(12):
