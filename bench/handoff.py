@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import os
-import statistics
 import sys
 import tempfile
 import time
@@ -21,29 +18,18 @@ from pathlib import Path
 import aiohttp
 from redis.asyncio import Redis
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
 
-from bot.adapters.accounts import Accounts  # noqa: E402
-from bot.adapters.redis_server import RedisServerProcess, free_port  # noqa: E402
-from tests.helpers.two_workers import PASSWORD, Caseworker, HelpSeeker, settle, workers  # noqa: E402
+from bench.common import server_env
+from bench.figures import Figure, p99
+from bot.adapters.accounts import Accounts
+from bot.adapters.redis_server import free_port
+from tests.helpers.two_workers import PASSWORD, Caseworker, HelpSeeker, settle, workers
 
-
-def keys() -> dict[str, str]:
-    return {
-        "FRISTAD_ENCRYPTION_KEYS": f"b1:{base64.urlsafe_b64encode(os.urandom(32)).decode()}",
-        "FRISTAD_HMAC_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        "FRISTAD_MESSAGES_PER_MINUTE": "1000000",
-    }
+TARGET_MS = 50.0
 
 
-def summary(name: str, seconds: list[float]) -> str:
-    cuts = statistics.quantiles(seconds, n=100)
-    met = "met" if cuts[98] < 0.050 else "NOT MET"
-    return f"{name:<40} p50 {cuts[49] * 1000:6.1f} ms   p99 {cuts[98] * 1000:6.1f} ms   target p99 < 50 ms: {met}"
-
-
-async def measure(first: str, second: str, rounds: int) -> None:
+async def round_trips(first: str, second: str, rounds: int) -> tuple[list[float], list[float]]:
     async with (
         aiohttp.ClientSession() as person_session,
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as staff_session,
@@ -65,29 +51,51 @@ async def measure(first: str, second: str, rounds: int) -> None:
             await sara.reply(f"svar {number}")
             await person.later_reply()
             to_person.append(time.perf_counter() - began)
-        print(f"{rounds} round trips, help-seeker on one worker process, caseworker on another")
-        print(summary("help-seeker -> caseworker's console", to_console))
-        print(summary("caseworker -> help-seeker's page", to_person))
+        return to_console, to_person
 
 
-async def main(rounds: int, url: str) -> None:
+async def _measure(url: str, rounds: int) -> list[Figure]:
     client = Redis.from_url(url)
     await Accounts(client).add("sara", PASSWORD, "caseworker", ("support",))
     await client.aclose()
-    with workers(url, [free_port(), free_port()], keys()) as (first, second):
-        await measure(first, second, rounds)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        workers(url, [free_port(), free_port()], server_env(url, folder)) as (first, second),
+    ):
+        to_console, to_person = await round_trips(first, second, rounds)
+    each = f"{rounds} round trips, one worker process each side"
+    return [
+        p99(
+            "handoff_to_console_p99",
+            "handoff help-seeker → console p99",
+            to_console,
+            each,
+            "handoff",
+            TARGET_MS,
+        ),
+        p99(
+            "handoff_to_person_p99",
+            "handoff console → help-seeker p99",
+            to_person,
+            each,
+            "handoff",
+            TARGET_MS,
+        ),
+    ]
+
+
+def measure(url: str, rounds: int = 300) -> list[Figure]:
+    return asyncio.run(_measure(url, rounds))
 
 
 if __name__ == "__main__":
+    from bench.common import redis_server
+    from bench.report import print_table
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        redis = RedisServerProcess(Path(tmp) / "redis", port=free_port())
-        redis.start()
-        try:
-            asyncio.run(main(args.rounds, redis.url))
-        finally:
-            redis.stop()
+    with redis_server() as redis:
+        print_table(measure(redis.url, args.rounds))

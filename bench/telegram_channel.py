@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
+import contextlib
 import sys
 import tempfile
 import time
@@ -22,13 +22,13 @@ from typing import Any
 
 import aiohttp
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
 
-from bench.web_chat import server_env, wait_ready  # noqa: E402
-from bot.adapters.redis_server import RedisServerProcess, free_port  # noqa: E402
-from bot.adapters.telegram.channel import SECRET_HEADER  # noqa: E402
-from tests.helpers.bot_api import BotApiStandIn  # noqa: E402
+from bench.common import fristad_run, server_env
+from bench.figures import Figure, p99
+from bot.adapters.redis_server import free_port
+from bot.adapters.telegram.channel import SECRET_HEADER
+from tests.helpers.bot_api import BotApiStandIn
 
 SECRET = "bench-secret-0123456789abcdef"
 TYPED = ("meny", "hjälp", "polisen", "skyddat boende")
@@ -47,76 +47,80 @@ class TimedStandIn(BotApiStandIn):
         return result
 
 
-def quantiles(seconds: list[float]) -> str:
-    cuts = statistics.quantiles(seconds, n=100)
-    return f"p50 {cuts[49] * 1000:6.1f} ms   p99 {cuts[98] * 1000:6.1f} ms"
-
-
-async def main(rate: float, seconds: float, chats: int) -> None:
+async def _measure(redis_url: str, rate: float, seconds: float, chats: int) -> list[Figure]:
     api = TimedStandIn()
     await api.start()
-    with tempfile.TemporaryDirectory() as folder:
-        redis = RedisServerProcess(Path(folder) / "redis", port=free_port())
-        redis.start()
-        port = free_port()
-        env = {
-            **server_env(redis.url, folder),
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_API_BASE_URL": api.url,
-            "TELEGRAM_WEBHOOK_URL": "https://bench.example/telegram/webhook",
-            "TELEGRAM_WEBHOOK_SECRET": SECRET,
-        }
-        server = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.app.cli", "run", "--port", str(port), env=env, cwd=ROOT
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            async with aiohttp.ClientSession() as session:
-                await wait_ready(session, url)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            env = {
+                **server_env(redis_url, folder),
+                "TELEGRAM_BOT_TOKEN": api.token,
+                "TELEGRAM_API_BASE_URL": api.url,
+                "TELEGRAM_WEBHOOK_URL": "https://bench.example/telegram/webhook",
+                "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            }
+            # The stand-in answers from this event loop, which must keep running while the
+            # server starts (it sets its webhook) and stops: both happen in a thread.
+            server = contextlib.ExitStack()
+            await asyncio.to_thread(server.enter_context, fristad_run(env, port))
+            try:
+                answers, replies, took = await _updates(api, url, rate, seconds, chats)
+            finally:
+                await asyncio.to_thread(server.close)
+    finally:
+        await api.close()
+    each = f"{len(replies)} updates to {chats} chats at {len(replies) / took:.1f}/s"
+    return [
+        p99(
+            "telegram_webhook_p99", "Telegram webhook answered (update recorded) p99", answers, each, "extra"
+        ),
+        p99("telegram_reply_p99", "Telegram reply at the Bot API (sendMessage) p99", replies, each, "extra"),
+    ]
 
-                async def send(chat: int, text: str) -> tuple[float, float]:
-                    arrived = api.arrived.setdefault(chat, asyncio.Event())
-                    arrived.clear()
-                    began = time.perf_counter()
-                    async with session.post(
-                        url + "/telegram/webhook",
-                        json=api.text_update(chat, text),
-                        headers={SECRET_HEADER: SECRET},
-                    ) as response:
-                        assert response.status == 200, response.status
-                    answered = time.perf_counter() - began
-                    await asyncio.wait_for(arrived.wait(), 30)
-                    return answered, time.perf_counter() - began
 
-                for chat in range(1, chats + 1):  # each chat past its first turn
-                    await send(chat, "/start")
-                await asyncio.sleep(1.1)  # Telegram's second per chat
-                answers: list[float] = []
-                replies: list[float] = []
-                interval = 1 / rate
-                began = time.perf_counter()
-                pending = []
-                for number in range(int(rate * seconds)):
-                    await asyncio.sleep(max(0.0, began + number * interval - time.perf_counter()))
-                    chat = number % chats + 1
-                    pending.append(asyncio.create_task(send(chat, TYPED[number // chats % len(TYPED)])))
-                for answered, replied in await asyncio.gather(*pending):
-                    answers.append(answered)
-                    replies.append(replied)
-                took = time.perf_counter() - began
-            print(
-                f"{len(replies)} updates to {chats} chats at {rate:g}/s offered ({len(replies) / took:.1f}/s done)"
-            )
-            print(f"webhook answered (update recorded)   {quantiles(answers)}")
-            print(f"reply at the Bot API (sendMessage)   {quantiles(replies)}")
-        finally:
-            server.terminate()
-            await server.wait()
-            redis.stop()
-            await api.close()
+async def _updates(
+    api: TimedStandIn, url: str, rate: float, seconds: float, chats: int
+) -> tuple[list[float], list[float], float]:
+    async with aiohttp.ClientSession() as session:
+
+        async def send(chat: int, text: str) -> tuple[float, float]:
+            arrived = api.arrived.setdefault(chat, asyncio.Event())
+            arrived.clear()
+            began = time.perf_counter()
+            async with session.post(
+                url + "/telegram/webhook",
+                json=api.text_update(chat, text),
+                headers={SECRET_HEADER: SECRET},
+            ) as response:
+                assert response.status == 200, response.status
+            answered = time.perf_counter() - began
+            await asyncio.wait_for(arrived.wait(), 30)
+            return answered, time.perf_counter() - began
+
+        for chat in range(1, chats + 1):  # each chat past its first turn
+            await send(chat, "/start")
+        await asyncio.sleep(1.1)  # Telegram's second per chat
+        interval = 1 / rate
+        began = time.perf_counter()
+        pending = []
+        for number in range(int(rate * seconds)):
+            await asyncio.sleep(max(0.0, began + number * interval - time.perf_counter()))
+            chat = number % chats + 1
+            pending.append(asyncio.create_task(send(chat, TYPED[number // chats % len(TYPED)])))
+        done = await asyncio.gather(*pending)
+        return [a for a, _ in done], [r for _, r in done], time.perf_counter() - began
+
+
+def measure(redis_url: str, rate: float = 25.0, seconds: float = 20.0, chats: int = 100) -> list[Figure]:
+    return asyncio.run(_measure(redis_url, rate, seconds, chats))
 
 
 if __name__ == "__main__":
+    from bench.common import redis_server
+    from bench.report import print_table
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -126,4 +130,5 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--chats", type=int, default=100)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.rate, arguments.seconds, arguments.chats))
+    with redis_server() as redis:
+        print_table(measure(redis.url, arguments.rate, arguments.seconds, arguments.chats))

@@ -1,213 +1,252 @@
-"""Benchmark of the web chat over HTTP: `fristad run` in its own process against a real
-redis-server, and this process as the load generator.
+"""Benchmark of the web chat over HTTP/WebSocket: `fristad run` in its own process
+against a real redis-server, and this process as the load generator.
 
-Two figures:
-- offered load: 1,000 conversations together send RATE turns/s in total (each about
-  every CONVERSATIONS/RATE seconds, at random moments), for DURATION seconds; achieved
-  turns/s and latency percentiles. This is the DESIGN.md target: 2,000 turns/s with
-  1,000 concurrent conversations, p99 under 25 ms.
-- the most turns/s the server gives with IN_FLIGHT requests always waiting.
+For each number of concurrent conversations (100, 1,000 and 10,000: how cost grows),
+that many conversations together send RATE turns/s (each at random moments, about every
+CONVERSATIONS/RATE seconds) for DURATION seconds; measured are the turns/s achieved and
+the latency percentiles. DESIGN.md's target: 2,000 turns/s with 1,000 concurrent
+conversations, p99 under 25 ms. Then the most turns/s the server gives with IN_FLIGHT
+requests always waiting, and 1,000 conversations again, each also holding its WebSocket
+open as the page does.
 
-    python bench/web_chat.py [--conversations 1000] [--rate 2000] [--duration 20]
+    python bench/web_chat.py [--conversations 100 1000 10000] [--rate 2000] [--duration 20]
+
+Each conversation has a keep-alive connection of its own, as a browser page has, and the
+load generator (bench/load.py) uses a small HTTP client (bench/http_client.py) so that it is not what
+limits the figures: each row says how much CPU it used and how late its event loop ran.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import os
-import random
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
-import aiohttp
 import uvloop
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
 
-from bot.adapters.redis_server import RedisServerProcess, free_port  # noqa: E402
+from bench.common import fristad_run, redis_pid, server_env
+from bench.cpu import CpuMeter, family, loop_lag
+from bench.figures import Figure
+from bench.load import Load, conversations, most_turns, offered_load
+from bench.service import web_conversations
+from bot.adapters.redis_server import free_port
 
-# From the main menu: a role, a topic, back to the menu; every choice valid in its state.
-CYCLE = ("exposed", "police", "back")
-
-
-def server_env(redis_url: str, data_dir: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "REDIS_URL": redis_url,
-        "FRISTAD_DATA_DIR": data_dir,
-        "FRISTAD_ENCRYPTION_KEYS": f"b1:{base64.urlsafe_b64encode(os.urandom(32)).decode()}",
-        "FRISTAD_HMAC_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        "FRISTAD_MESSAGES_PER_MINUTE": "1000000",
-        "FRISTAD_WEB_CONVERSATIONS_PER_MINUTE": "1000000",
-        "FRISTAD_LOG_LEVEL": "WARNING",
-    }
+TARGET_TURNS, TARGET_P99_MS, BUDGET_CONVERSATIONS = 2000, 25.0, 1000
+SETTLE_SECONDS = 3.0
 
 
-async def wait_ready(session: aiohttp.ClientSession, url: str) -> None:
-    for _ in range(100):
-        try:
-            async with session.get(url + "/readyz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)
-    raise SystemExit("the server did not become ready")
-
-
-class Conversation:
-    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
-        self.session = session
-        self.url = url
-        self.token = ""
-        self.step = 0
-
-    async def start(self) -> None:
-        async with self.session.post(self.url + "/api/v1/conversations", json={"language": "sv"}) as r:
-            assert r.status == 201, r.status
-            self.token = (await r.json())["token"]
-        for choice in ("safe", "continue"):
-            await self.send(choice)
-
-    async def send(self, choice: str | None = None) -> float:
-        if choice is None:
-            choice = CYCLE[self.step % len(CYCLE)]
-            self.step += 1
-        began = time.perf_counter()
-        async with self.session.post(
-            self.url + "/api/v1/messages", json={"token": self.token, "choice": choice}
-        ) as r:
-            body = await r.json()
-            assert r.status == 200, (r.status, body)
-        return time.perf_counter() - began
-
-
-async def offered_load(
-    conversations: list[Conversation], rate: float, duration: float
-) -> tuple[int, list[float]]:
-    latencies: list[float] = []
-    interval = len(conversations) / rate
-
-    async def run(conversation: Conversation) -> None:
-        # Poisson arrivals per conversation; a turn is sent at its moment, or at once when
-        # the previous one came back late.
-        next_at = began + random.expovariate(1 / interval)
-        while next_at < deadline:
-            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
-            latencies.append(await conversation.send())
-            next_at += random.expovariate(1 / interval)
-
+async def measure(
+    url: str,
+    tokens: list[str],
+    pids: dict[str, list[int]],
+    sizes: list[int],
+    plan: WebPlan,
+    websockets: bool = False,
+    say: Callable[[str], Any] = print,
+) -> tuple[list[Load], Load | None]:
+    """Offered load at each size, biggest first, and the most turns/s at 1,000 (when that
+    is a size); `pids` names the processes whose CPU is reported."""
+    biggest = max(sizes)
+    say(f"connecting {biggest:,} conversations" + (" with WebSockets" if websockets else ""))
     began = time.perf_counter()
-    deadline = began + duration
-    await asyncio.gather(*(run(c) for c in conversations))
-    return int(len(latencies) / duration), latencies
+    loads, most = [], None
+    async with conversations(url, tokens[:biggest], websockets) as talks:
+        setup = time.perf_counter() - began
+        for size in sorted(sizes, reverse=True):
+            # Starting conversations costs the server twice a turn: the smaller sizes are
+            # the first of the same ones, the others' connections closed (they stay in
+            # Redis, as idle conversations do).
+            await asyncio.gather(*(c.close() for c in talks[size:]))
+            if size != biggest:
+                # The server tears down the closed connections (and collects their
+                # garbage) in the next seconds: measured from then on, that is not the load.
+                await asyncio.sleep(SETTLE_SECONDS)
+            say(f"{size:,} conversations, {plan.rate:,.0f} turns/s offered for {plan.duration:g} s")
+            with CpuMeter(**pids) as cpu:
+                async with loop_lag() as lags:
+                    tally = await offered_load(talks[:size], plan.rate, plan.duration)
+            started = setup if size == biggest else 0.0
+            loads.append(
+                Load.of(
+                    size, tally, lags, cpu, offered=plan.rate, websockets=websockets, setup_seconds=started
+                )
+            )
+            if size == BUDGET_CONVERSATIONS and plan.saturated and not websockets:
+                say(f"most turns/s, {plan.in_flight} requests always waiting")
+                most = await most_turns(talks[:size], pids, plan.in_flight, plan.saturated)
+    return loads[::-1], most
 
 
-async def saturated(
-    conversations: list[Conversation], in_flight: int, duration: float
-) -> tuple[int, list[float]]:
-    latencies: list[float] = []
-    deadline = time.perf_counter() + duration
-
-    async def run(group: list[Conversation]) -> None:
-        i = 0
-        while time.perf_counter() < deadline:
-            latencies.append(await group[i % len(group)].send())
-            i += 1
-
-    groups = [conversations[i::in_flight] for i in range(in_flight)]
-    began = time.perf_counter()
-    await asyncio.gather(*(run(g) for g in groups))
-    return int(len(latencies) / (time.perf_counter() - began)), latencies
+def kept_up(load: Load) -> bool:
+    """Arrivals are random, so a run that kept up lands within a few percent of the rate."""
+    return load.offered is not None and load.turns_per_second >= 0.97 * load.offered
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def figures(loads: list[Load], most: Load | None = None) -> list[Figure]:
+    """The budget's two rows at 1,000 conversations (HTTP only, as the budget's method),
+    the saturated row, and every other load compared with the one at 1,000."""
 
-
-class CpuMeter:
-    """How busy the server and this load generator were during one measurement."""
-
-    def __init__(self, server_pid: int) -> None:
-        self.pids = {"server": server_pid, "load generator": os.getpid()}
-
-    def __enter__(self) -> CpuMeter:
-        self.began = time.perf_counter()
-        self.start = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        elapsed = time.perf_counter() - self.began
-        self.usage = {
-            name: 100 * (cpu_seconds(pid) - self.start[name]) / elapsed for name, pid in self.pids.items()
-        }
-
-    def __str__(self) -> str:
-        return ", ".join(f"{name} {percent:.0f}% of a core" for name, percent in self.usage.items())
-
-
-def percentiles(latencies: list[float]) -> str:
-    cuts = statistics.quantiles(latencies, n=100)
-    return f"p50 {cuts[49] * 1000:6.1f} ms   p99 {cuts[98] * 1000:6.1f} ms"
-
-
-async def main(args: argparse.Namespace, url: str, server_pid: int) -> None:
-    connector = aiohttp.TCPConnector(limit=args.connections)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        await wait_ready(session, url)
-        conversations = [Conversation(session, url) for _ in range(args.conversations)]
-        began = time.perf_counter()
-        for batch in range(0, len(conversations), 100):
-            await asyncio.gather(*(c.start() for c in conversations[batch : batch + 100]))
-        print(f"{len(conversations)} conversations started in {time.perf_counter() - began:.1f} s")
-
-        with CpuMeter(server_pid) as cpu:
-            achieved, latencies = await offered_load(conversations, args.rate, args.duration)
-        met = achieved >= 0.95 * args.rate and statistics.quantiles(latencies, n=100)[98] < 0.025
-        print(
-            f"offered {args.rate:,.0f} turns/s over {args.conversations:,} conversations: "
-            f"{achieved:,} turns/s   {percentiles(latencies)}   "
-            f"target >= 2,000 turns/s, p99 < 25 ms: {'met' if met else 'NOT MET'}\n    ({cpu})"
+    def at_1000(rate: float | None) -> Load | None:
+        return next(
+            (
+                x
+                for x in loads
+                if x.conversations == BUDGET_CONVERSATIONS and not x.websockets and x.offered == rate
+            ),
+            None,
         )
-        with CpuMeter(server_pid) as cpu:
-            achieved, latencies = await saturated(conversations, args.in_flight, args.duration / 2)
-        print(
-            f"saturated, {args.in_flight} requests in flight: {achieved:,} turns/s   {percentiles(latencies)}"
-            f"\n    ({cpu})"
+
+    budget = at_1000(TARGET_TURNS)
+    rows: list[Figure] = []
+    if budget is not None:
+        rows += [
+            Figure(
+                "web_turns_per_second",
+                "web chat turns/s, 1,000 conversations",
+                f"≥ {TARGET_TURNS:,} turns/s",
+                budget.turns_per_second,
+                "turns/s",
+                ratio=budget.turns_per_second / TARGET_TURNS,
+                met=budget.offered is not None and budget.offered >= TARGET_TURNS and kept_up(budget),
+                note=f"offered {budget.offered:,.0f}/s at random moments; {budget.cpu()}",
+                group="web",
+                detail=asdict(budget),
+            ),
+            Figure(
+                "web_p99",
+                "web chat p99, 1,000 conversations",
+                f"< {TARGET_P99_MS:g} ms",
+                budget.p99_ms,
+                "ms",
+                ratio=budget.p99_ms / TARGET_P99_MS,
+                met=budget.p99_ms < TARGET_P99_MS,
+                note=f"p50 {budget.p50_ms:.1f} ms",
+                group="web",
+                detail=asdict(budget),
+            ),
+        ]
+    if most is not None:
+        rows.append(
+            Figure(
+                "web_saturated_turns_per_second",
+                f"web chat most turns/s, {most.conversations:,} conversations",
+                "—",
+                most.turns_per_second,
+                "turns/s",
+                ratio=most.turns_per_second / TARGET_TURNS,
+                note=f"requests always waiting; p50 {most.p50_ms:.1f}, p99 {most.p99_ms:.1f} ms; {most.cpu()}",
+                group="web",
+                detail=asdict(most),
+            )
         )
+    for load in loads:
+        if load is budget:
+            continue
+        base = budget if load.websockets else at_1000(load.offered)
+        light = load.offered != TARGET_TURNS
+        pages = ", WebSockets open" if load.websockets else ""
+        pages += f", {load.offered:,.0f}/s offered" if light else ""
+        key = f"scaling_{load.conversations}" + ("_websockets" if load.websockets else "")
+        key += f"_{load.offered:.0f}_offered" if light else ""
+        connected = (
+            f"; {load.conversations:,} connected in {load.setup_seconds:.1f} s" if load.setup_seconds else ""
+        )
+        for what, unit, value, at_budget in (
+            ("turns/s", "turns/s", load.turns_per_second, base and base.turns_per_second),
+            ("p99", "ms", load.p99_ms, base and base.p99_ms),
+        ):
+            rows.append(
+                Figure(
+                    f"{key}_{'p99' if unit == 'ms' else 'turns_per_second'}",
+                    f"{what}, {load.conversations:,} conversations{pages}",
+                    "—",
+                    value,
+                    unit,
+                    ratio=value / at_budget if at_budget and base is not load else None,
+                    ratio_of="1,000 conv.",
+                    note=f"p50 {load.p50_ms:.1f} ms"
+                    if unit == "ms"
+                    else f"offered {load.offered:,.0f}/s; {load.cpu()}{connected}",
+                    group="scaling",
+                    detail=asdict(load),
+                )
+            )
+    return rows
+
+
+async def _all(
+    url: str,
+    redis_url: str,
+    env: dict[str, str],
+    pids: dict[str, list[int]],
+    plan: WebPlan,
+    say: Callable[[str], Any],
+) -> list[Figure]:
+    say(f"making {max(plan.sizes):,} conversations")
+    tokens = await web_conversations(redis_url, env, max(plan.sizes))
+    loads, most = await measure(url, tokens, pids, list(plan.sizes), plan, say=say)
+    if plan.light_rate:
+        light = replace(plan, rate=plan.light_rate, saturated=0)
+        loads += (await measure(url, tokens, pids, list(plan.sizes), light, say=say))[0]
+    if plan.pages:
+        loads += (await measure(url, tokens, pids, [BUDGET_CONVERSATIONS], plan, True, say))[0]
+    return figures(loads, most)
+
+
+@dataclass
+class WebPlan:
+    sizes: tuple[int, ...] = (100, 1000, 10000)
+    rate: float = TARGET_TURNS
+    duration: float = 20.0
+    saturated: float = 10.0
+    in_flight: int = 32
+    pages: bool = True  # also 1,000 conversations each with its WebSocket open
+    # The sizes again at a rate a server on a shared 2-core machine can carry, so that
+    # what grows with the conversations shows apart from overload.
+    light_rate: float | None = TARGET_TURNS / 2
+
+
+def run(redis_url: str, plan: WebPlan, say: Callable[[str], Any] = print) -> list[Figure]:
+    """`fristad run` (one process) on `redis_url`, and every load of `plan` against it."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        env = server_env(redis_url, folder)
+        with fristad_run(env, port) as server:
+            pids = {"server": family(server.pid), "Redis": [redis_pid(redis_url)], "client": [os.getpid()]}
+            return uvloop.run(_all(f"http://127.0.0.1:{port}", redis_url, env, pids, plan, say))
 
 
 if __name__ == "__main__":
+    from bench.common import redis_server
+    from bench.report import print_table
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--conversations", type=int, default=1000)
-    parser.add_argument("--rate", type=float, default=2000)
+    parser.add_argument("--conversations", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--rate", type=float, default=TARGET_TURNS)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--in-flight", type=int, default=32)
-    parser.add_argument("--connections", type=int, default=256, help="HTTP keep-alive connections")
+    parser.add_argument(
+        "--no-pages", action="store_true", help="skip the run with a WebSocket per conversation"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        redis = RedisServerProcess(Path(tmp) / "redis", port=free_port())
-        redis.start()
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "bot.app.cli", "run", "--port", str(port)],
-            env=server_env(redis.url, tmp),
-            cwd=ROOT,
-        )
-        try:
-            uvloop.run(main(args, f"http://127.0.0.1:{port}", server.pid))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-            redis.stop()
+    plan = WebPlan(
+        tuple(args.conversations),
+        args.rate,
+        args.duration,
+        args.duration / 2,
+        args.in_flight,
+        not args.no_pages,
+    )
+    with redis_server() as redis:
+        print_table(run(redis.url, plan))

@@ -6,6 +6,7 @@ import base64
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from redis.asyncio import Redis
@@ -13,12 +14,14 @@ from redis.asyncio import Redis
 from bot.adapters.content_files import Content, load_content
 from bot.adapters.conversation_store import RedisConversationStore
 from bot.adapters.crypto import Encryptor
+from bot.adapters.redis_connection import connect
 from bot.adapters.redis_server import RedisServerProcess, free_port
 from bot.core.dialogue import DialogueService
 from bot.core.engine import Engine
 from bot.core.translator import Translator
 from bot.errors import ConfigError
 from tests.helpers.content import ROOT
+from tests.helpers.redis_topologies import LocalCluster, LocalSentinels
 
 TTL_SECONDS = 3600
 
@@ -36,14 +39,27 @@ def start_redis(folder: Path) -> RedisServerProcess:
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServerProcess]:
-    server = start_redis(tmp_path_factory.mktemp("redis"))
+    """One redis-server; with FRISTAD_TEST_REDIS=cluster or =sentinel, the suite runs on
+    a local Redis Cluster or Sentinel set-up instead (tests that restart or reconfigure
+    their server need the single one)."""
+    folder = tmp_path_factory.mktemp("redis")
+    topology = os.environ.get("FRISTAD_TEST_REDIS", "")
+    if topology:
+        if topology not in ("cluster", "sentinel"):
+            raise pytest.UsageError("FRISTAD_TEST_REDIS is cluster, sentinel or unset")
+        local = LocalCluster(folder) if topology == "cluster" else LocalSentinels(folder)
+        local.start()
+        yield cast(RedisServerProcess, local)
+        local.stop()
+        return
+    server = start_redis(folder)
     yield server
     server.stop()
 
 
 @pytest.fixture
 async def redis(redis_server: RedisServerProcess) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_server.url)
+    client = connect(redis_server.url, max_connections=64)
     await client.flushdb()
     yield client
     await client.aclose()

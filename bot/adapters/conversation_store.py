@@ -14,6 +14,7 @@ from redis.exceptions import RedisError
 
 from bot.adapters import redis_keys
 from bot.adapters.crypto import Encryptor
+from bot.adapters.script_batch import ScriptBatch
 from bot.core.conversation import Conversation, Speaker, Status, TranscriptEntry
 from bot.errors import StoreError
 
@@ -42,6 +43,9 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 return {fields, turns}
 """
 TURN_WINDOW_SECONDS = 60
+
+# json.dumps with other than the default options builds an encoder at every call.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 
 # Add to a list of a conversation that still exists. KEYS: state, list. ARGV: TTL ms, value.
 _APPEND = """
@@ -106,6 +110,7 @@ class RedisConversationStore:
         self._load_for_turn = redis.register_script(_LOAD_FOR_TURN)
         self._append = redis.register_script(_APPEND)
         self._close = redis.register_script(_CLOSE)
+        self._batch = ScriptBatch(redis)  # the turns' load and save, many turns in one round trip
 
     async def load(self, key: str) -> Conversation | None:
         try:
@@ -118,9 +123,10 @@ class RedisConversationStore:
     async def load_for_turn(self, key: str) -> tuple[Conversation | None, int]:
         minute = int(time.time()) // TURN_WINDOW_SECONDS
         try:
-            flat, turns = await self._load_for_turn(
-                keys=[redis_keys.conversation_state(key), redis_keys.conversation_turns(key)],
-                args=[minute, minute - 1, self._turns_ttl_seconds],
+            flat, turns = await self._batch.call(
+                self._load_for_turn,
+                [redis_keys.conversation_state(key), redis_keys.conversation_turns(key)],
+                [minute, minute - 1, self._turns_ttl_seconds],
             )
         except RedisError as err:
             raise StoreError("cannot read conversation") from err
@@ -151,7 +157,7 @@ class RedisConversationStore:
 
     async def save(self, conversation: Conversation, transcript: Sequence[TranscriptEntry]) -> bool:
         key = conversation.key
-        data = json.dumps(
+        data = _COMPACT_JSON.encode(
             {
                 "flow": conversation.flow,
                 "ver": conversation.flow_version,
@@ -162,14 +168,13 @@ class RedisConversationStore:
                 "danger": conversation.danger,
                 "mun": conversation.municipality,
                 "topic": conversation.topic,
-            },
-            separators=(",", ":"),
+            }
         )
         args: list[str | int | bytes] = [conversation.revision, self._ttl_ms, data]
         if transcript:
             args.append(self._sealed_turn(key, transcript))
         try:
-            saved = await self._save(keys=list(redis_keys.conversation_keys(key)), args=args)
+            saved = await self._batch.call(self._save, self._state_and_transcript(key), args)
         except RedisError as err:
             raise StoreError("cannot save conversation") from err
         return bool(saved)
@@ -183,7 +188,7 @@ class RedisConversationStore:
     async def append(self, key: str, transcript: Sequence[TranscriptEntry]) -> bool:
         """Add a turn to the transcript without changing the state (a caseworker's
         reply); False when the conversation no longer exists."""
-        keys = [redis_keys.conversation_state(key), redis_keys.conversation_transcript(key)]
+        keys = self._state_and_transcript(key)
         try:
             return bool(
                 await self._append(keys=keys, args=[self._ttl_ms, self._sealed_turn(key, transcript)])
@@ -246,6 +251,12 @@ class RedisConversationStore:
             raise StoreError("cannot read notes") from err
         notes = [json.loads(self._encryptor.decrypt(v, self._notes_aad(key))) for v in values]
         return [(n["at"], n["by"], n["text"]) for n in notes]
+
+    @staticmethod
+    def _state_and_transcript(key: str) -> list[str]:
+        """The keys the save script touches (and so declares), both in the conversation's
+        hash tag."""
+        return [redis_keys.conversation_state(key), redis_keys.conversation_transcript(key)]
 
     @staticmethod
     def _transcript_aad(key: str) -> bytes:

@@ -57,7 +57,12 @@ class Notifier:
                         if message is not None:
                             for event in self._waiters.get(cast(bytes, message["data"]).decode(), ()):
                                 event.set()
-            except (RedisError, OSError):
-                log.warning("notifications interrupted; listening again")
+            except Exception as err:
+                # The Cluster client's pub/sub can fail outside RedisError too (a KeyError
+                # while no node has answered yet): without this listener no news arrives.
+                if isinstance(err, RedisError | OSError):
+                    log.warning("notifications interrupted; listening again")
+                else:
+                    log.error("notifications failed (%s); listening again", type(err).__name__)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 1)

@@ -97,8 +97,9 @@ def session(hashed_id: str) -> str:
 
 
 def login_failures(scope: str, subject: str) -> str:
-    """Count of failed logins in the last hour, per account or per (hashed) address."""
-    return f"{PREFIX}:login-failures:{scope}:{subject}"
+    """Count of failed logins in the last hour, per account or per (hashed) address.
+    One hash tag for all: a login's script counts the account's and the address's together."""
+    return f"{PREFIX}:{{login-failures}}:{scope}:{subject}"
 
 
 def audit() -> str:

@@ -48,6 +48,13 @@ def answers(url: str) -> bool:
         client.close()
 
 
+def embedded_redis(data_dir: Path) -> RedisServerProcess:
+    """The embedded server of `fristad run` with REDIS_URL unset: one place for where it
+    keeps its data and its socket, so every Fristad process on this data finds it."""
+    data = data_dir.absolute()
+    return RedisServerProcess(data / "redis", unix_socket=data / "redis.sock")
+
+
 class RedisServerProcess:
     """Starts redis-server on a unix socket (data kept, append-only file on) or on a
     loopback port (nothing kept), and stops it."""

@@ -64,6 +64,13 @@ def load_keys(settings: Settings) -> Keys:
     return keys
 
 
+def development_key_environment(settings: Settings) -> dict[str, str]:
+    """The development keys as the settings that configure keys, for processes that are
+    given REDIS_URL (the workers of `fristad run --workers`) and so make none."""
+    encryption, hmac_key = _development_keys(settings.data_dir / DEV_KEYS_FILE)
+    return {"FRISTAD_ENCRYPTION_KEYS": encryption, "FRISTAD_HMAC_KEY": hmac_key}
+
+
 def _development_keys(path: Path) -> tuple[str, str]:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.adapters.content_files import Content
@@ -21,7 +21,8 @@ from bot.adapters.notifier import Notifier
 from bot.adapters.outbox import Outbox
 from bot.adapters.published import PublishedContent, build_engine
 from bot.adapters.rate_limit import RateLimiter
-from bot.adapters.redis_server import RedisServerProcess
+from bot.adapters.redis_connection import connect
+from bot.adapters.redis_server import RedisServerProcess, embedded_redis
 from bot.adapters.statistics import Statistics
 from bot.adapters.telegram import TelegramAwareReplies, TelegramChannel, TelegramConfig, build_telegram
 from bot.app.keys import Keys, follow_key_file, load_keys
@@ -65,22 +66,13 @@ async def open_runtime(settings: Settings, content: Content) -> AsyncIterator[Ru
     embedded: RedisServerProcess | None = None
     url = settings.redis_url
     if url is None:
-        data = settings.data_dir.absolute()
-        embedded = RedisServerProcess(data / "redis", unix_socket=data / "redis.sock")
+        embedded = embedded_redis(settings.data_dir)
         url = embedded.url
         started = await asyncio.to_thread(embedded.start)
         log.info("embedded Redis %s", "started" if started else "already running, shared")
         if not started:
             embedded = None  # another process owns it and stops it
-    # A burst of turns waits for a free connection instead of failing ("Too many connections").
-    pool = BlockingConnectionPool.from_url(
-        url,
-        max_connections=REDIS_CONNECTIONS,
-        timeout=5,
-        socket_connect_timeout=5,
-        socket_timeout=5,
-    )
-    redis = Redis.from_pool(pool)  # the client owns the pool and closes it
+    redis = connect(url, REDIS_CONNECTIONS)
     published = PublishedContent(ContentVersions(redis), engine, content)
     try:
         await published.follow()  # a published version, from the first turn on

@@ -20,7 +20,7 @@ MAX_DAYS = 3650  # nothing about a help-seeker is kept for years
 ENVIRONMENT: dict[str, tuple[str, str]] = {
     "REDIS_URL": (
         "(unset)",
-        "Redis to use, e.g. redis://:password@redis:6379/0. Unset: start an embedded Redis with its data in FRISTAD_DATA_DIR.",
+        "Redis to use: one server (redis://user:password@redis:6379/0, rediss:// for TLS, unix://), Sentinel (redis+sentinel://s1:26379,s2:26379/service) or Cluster (redis+cluster://n1:6379,n2:6379); docs/scale-out.md. Unset: start an embedded Redis with its data in FRISTAD_DATA_DIR.",
     ),
     "FRISTAD_DATA_DIR": ("./var", "Folder for the embedded Redis and the development keys."),
     "FRISTAD_FLOWS_DIR": ("./flows", "Folder of the flow files (*.yaml)."),
@@ -50,6 +50,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "Days a transcript and the caseworkers' notes are kept after a caseworker ends the case (0 to 3650; never longer than FRISTAD_CONVERSATION_TTL_DAYS); 0: deleted when the case ends.",
     ),
     "FRISTAD_LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
+    "FRISTAD_WORKERS": (
+        "1",
+        "Worker processes fristad run starts, all serving the same address (1 to 64; or fristad run --workers N). Several need TELEGRAM_WEBHOOK_URL when Telegram is on.",
+    ),
     "FRISTAD_QUICK_EXIT_URL": (
         "https://www.smhi.se/vader",
         "Neutral page the web chat's quick exit opens in place of the chat (http or https).",
@@ -101,6 +105,9 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
 # Telegram lets a bot delete messages for 48 hours; Fristad deletes those under 47 hours
 # old, and a quiet chat is cleaned up to a minute after it is due.
 TELEGRAM_MAX_CLEAN_HOURS = 46
+# With 64 commands in flight each (up to 128 connections per Cluster node), 64 workers
+# stay inside Redis's default 10,000 clients; one machine gains nothing from more.
+MAX_WORKERS = 64
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,16 @@ class Settings:
     web_conversations_per_minute: int = 20
     trusted_proxies: frozenset[str] = frozenset()
     telegram: TelegramSettings | None = None  # None: the Telegram channel is off
+    workers: int = 1  # processes `fristad run` starts on one address
+
+    def __post_init__(self) -> None:
+        # Telegram answers only one getUpdates at a time (409 Conflict): polling workers
+        # would keep cutting each other off.
+        if self.workers > 1 and self.telegram is not None and self.telegram.webhook_url is None:
+            raise ConfigError(
+                "several workers need TELEGRAM_WEBHOOK_URL: Telegram lets only one process poll for "
+                "updates (run one worker, or set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET)"
+            )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -159,6 +176,7 @@ class Settings:
                 env, "FRISTAD_WEB_CONVERSATIONS_PER_MINUTE", cls.web_conversations_per_minute
             ),
             telegram=TelegramSettings.from_env(env),
+            workers=_whole_number(env, "FRISTAD_WORKERS", cls.workers, MAX_WORKERS),
         )
 
 
@@ -257,6 +275,11 @@ def _whole_number(
     if not least <= value <= most:
         raise ConfigError(f"{name} must be between {least} and {most}{unit}, got {value}")
     return value
+
+
+def workers_option(raw: str) -> int:
+    """The number of `fristad run --workers`, checked like FRISTAD_WORKERS."""
+    return _whole_number({"--workers": raw}, "--workers", 1, MAX_WORKERS)
 
 
 def _url(env: Mapping[str, str], name: str, default: str) -> str:

@@ -46,6 +46,7 @@ class DialogueService:
         self.handoffs = handoffs
         self.clock = clock
         self.tally = tally
+        self._counts = None if tally is None else CountBatcher(tally)
 
     async def handle(self, incoming: Incoming) -> tuple[Reply, ...]:
         """Apply one input to its conversation (made if new) and return what to say."""
@@ -92,8 +93,8 @@ class DialogueService:
             if await self.store.save(step.conversation, step.transcript):
                 if self.handoffs is not None:
                     await self.handoffs.after_save(stored, step.conversation)
-                if self.tally is not None:
-                    await count_quietly(self.tally, self._counted(stored, step, incoming))
+                if self._counts is not None:
+                    await self._counts.count(self._counted(stored, step, incoming))
                 return TurnResult(step.replies + news)
         raise ConversationBusy(f"conversation changed {MAX_ATTEMPTS} times during one turn")
 
@@ -161,6 +162,53 @@ async def count_quietly(tally: Tally, names: list[str]) -> None:
         await tally.count(*names)
     except StoreError as err:
         log.warning("statistics not counted: %s", type(err.__cause__ or err).__name__)
+
+
+class CountBatcher:
+    """Counts of turns that end at about the same moment go to the tally together: one
+    round trip for all of them instead of one per turn (a group commit). Each turn still
+    waits until its counts are sent, as it would alone, and a store error is logged and
+    dropped, as `count_quietly` does."""
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+        self._open: _Batch | None = None  # taking names until its task sends them
+        self._sending: set[asyncio.Task[None]] = set()  # referenced until done
+
+    async def count(self, names: list[str]) -> None:
+        if not names:
+            return
+        batch = self._open
+        if batch is None:
+            # The task's first step runs after what is ready to run now: the turns whose
+            # saves were answered together add their names before the batch is sent.
+            batch = self._open = _Batch()
+            task = asyncio.create_task(self._send(batch))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+        batch.names += names
+        await batch.sent.wait()
+        if batch.error is not None:
+            raise batch.error
+
+    async def _send(self, batch: _Batch) -> None:
+        if self._open is batch:
+            self._open = None
+        try:
+            await count_quietly(self.tally, batch.names)
+        except Exception as err:  # not a StoreError: every turn of the batch raises it
+            batch.error = err
+        finally:
+            batch.sent.set()
+
+
+class _Batch:
+    __slots__ = ("error", "names", "sent")
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.sent = asyncio.Event()
+        self.error: Exception | None = None
 
 
 async def _attempts() -> AsyncIterator[int]:

@@ -154,6 +154,10 @@ class CompiledFlow:
         self._language_words = [
             (normalize_text(translator.format(lang, LANGUAGE_NAME_ID)), lang) for lang in translator.languages
         ]
+        # The machine has no conditions or callbacks: where a trigger leads from a state
+        # never changes for this flow version, so the machine is asked once per pair.
+        self._destinations: dict[tuple[str, str], str] = {}
+        self._plain_text = lru_cache(maxsize=None)(self._render_plain_text)
         self._say_state = lru_cache(maxsize=None)(self._render_state)
         self._say_with_choices = lru_cache(maxsize=None)(self._render_with_choices)
         self._language_menu = lru_cache(maxsize=None)(self._render_language_menu)
@@ -167,8 +171,14 @@ class CompiledFlow:
         return self._translator.languages
 
     def text(self, language: str, message_id: str, extra: Mapping[str, str | int] | None = None) -> str:
-        args: Mapping[str, str | int] = {**self.flow.variables, **extra} if extra else self.flow.variables
-        return self._translator.format(language, message_id, args)
+        if not extra:
+            return self._plain_text(language, message_id)
+        return self._translator.format(language, message_id, {**self.flow.variables, **extra})
+
+    def _render_plain_text(self, language: str, message_id: str) -> str:
+        """A message with only the flow's variables: the same for this flow version (this
+        object is made anew, with empty caches, for every publish)."""
+        return self._translator.format(language, message_id, self.flow.variables)
 
     def say_state(self, state: str, language: str, municipality: str | None) -> _Said:
         return self._say_state(state, language, municipality)
@@ -249,9 +259,12 @@ class CompiledFlow:
         return event is not None and state in event.transitions
 
     def trigger(self, state: str, trigger: str) -> str:
-        cursor = _Cursor(state)
-        self._machine.events[trigger].trigger(cursor)
-        return cursor.state
+        destination = self._destinations.get((state, trigger))
+        if destination is None:
+            cursor = _Cursor(state)
+            self._machine.events[trigger].trigger(cursor)  # MachineError when it cannot
+            destination = self._destinations[state, trigger] = cursor.state
+        return destination
 
     def says_danger(self, text: str) -> bool:
         return _longest_match(normalize_text(text), self._danger_words) is not None

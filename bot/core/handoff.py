@@ -90,16 +90,16 @@ class Handoffs:
         caseworker sees and closes, never a person waiting unseen). Returns the step with
         its routed team, and what to tell the person about the queue."""
         after = step.conversation
-        code = case_code(after.key)
         before_team = stored.team if stored is not None and stored.status in HANDED_OVER else None
         if step.forget:
             return step, ()  # the dialogue withdraws the case once everything is deleted
         if after.status == "bot":
             if before_team is not None:
-                await self.queue.remove(before_team, code)
+                await self.queue.remove(before_team, case_code(after.key))
             return step, ()
         if after.status == "talking":
             return step, ()
+        code = case_code(after.key)  # only here: a hash most turns need not pay for
         kept = before_team is not None and not step.hands_over
         team = self.teams.teams[before_team] if before_team is not None and kept else self._route(after)
         after = replace(after, team=team.id)

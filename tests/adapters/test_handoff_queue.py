@@ -16,6 +16,7 @@ from redis.crc import key_slot
 
 from bot.adapters import redis_keys
 from bot.adapters.handoff_queue import RedisHandoffQueue
+from bot.adapters.redis_connection import connect
 from bot.adapters.redis_server import RedisServerProcess
 from bot.core.handoff import Case
 from tests.conftest import TTL_SECONDS
@@ -67,7 +68,7 @@ async def test_a_case_is_claimed_once_and_gone_from_the_queue(queue: RedisHandof
 
 
 async def test_two_caseworkers_claiming_at_once_never_both_win(redis_server: RedisServerProcess) -> None:
-    clients = [Redis.from_url(redis_server.url) for _ in range(2)]
+    clients = [connect(redis_server.url, 8) for _ in range(2)]
     queues = [RedisHandoffQueue(client, TTL_SECONDS, lease_seconds=30) for client in clients]
     try:
         for round_ in range(200):
@@ -117,10 +118,10 @@ async def test_a_claim_not_renewed_comes_back_to_its_old_place(redis: Redis) -> 
 
 CLAIMER = """
 import asyncio, sys, time
-from redis.asyncio import Redis
+from bot.adapters.redis_connection import connect
 from bot.adapters.handoff_queue import RedisHandoffQueue
 async def main(url):
-    queue = RedisHandoffQueue(Redis.from_url(url), 3600, lease_seconds=1)
+    queue = RedisHandoffQueue(connect(url, 8), 3600, lease_seconds=1)
     assert await queue.claim("support", "K", "console-that-dies")
     print("claimed", flush=True)
     await asyncio.sleep(3600)

@@ -4,6 +4,8 @@ or another site's widget gets for good and for bad input."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
 import re
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -18,11 +20,11 @@ from redis.asyncio import Redis
 
 from bot.adapters.content_files import Content
 from bot.adapters.redis_server import RedisServerProcess
-from bot.adapters.web_chat import WEB_CHAT
+from bot.adapters.web_chat import WEB_CHAT, api
 from bot.adapters.web_chat.openapi import DOCUMENT
 from bot.app.settings import Settings
 from bot.app.web import init_app
-from bot.core.messages import Reply
+from bot.core.messages import Option, Reply
 from bot.errors import ConversationNotFound
 from tests.conftest import key_env, start_redis
 
@@ -440,3 +442,33 @@ async def test_the_page_loads_nothing_from_another_host(client: Client) -> None:
     assert outside == ["https://www.smhi.se"]
     assert 'href="https://www.smhi.se/vader"' in page
     assert "<script>" not in page  # no inline script: the page's texts are a JSON data block
+
+
+def test_a_reply_is_shown_as_its_dataclass_fields() -> None:
+    """The hand-written form of a reply keeps every field, as `asdict` would."""
+    reply = Reply(
+        "Hej",
+        "sv",
+        "ltr",
+        (Option("atv", "ATV"), Option("back", "Tillbaka")),
+        (Option("global:danger", "Jag är i fara nu"),),
+    )
+    assert json.dumps(api.reply_json(reply)) == json.dumps(dataclasses.asdict(reply))
+    assert api.replies_json((reply, Reply("Bye", "en", "rtl"))) == [
+        api.reply_json(reply),
+        {"text": "Bye", "language": "en", "direction": "rtl", "options": [], "actions": []},
+    ]
+
+
+@pytest.mark.parametrize("ended", [False, True])
+def test_a_turns_answer_is_the_json_of_its_replies_byte_for_byte(ended: bool) -> None:
+    replies = (
+        Reply('Hej "där" – ok', "sv", "ltr", (Option("atv", "ATV"),), (Option("global:danger", "Fara"),)),
+        Reply("مرحبا", "ar", "rtl"),
+    )
+    for _ in range(2):  # made, then kept
+        response = api.turn_response(replies, ended)
+        assert response.content_type == "application/json"
+        assert response.text == json.dumps({"replies": api.replies_json(replies), "ended": ended})
+    other = api.turn_response((Reply("Hej", "sv", "ltr", (Option("atv", "Prata med ATV"),)),), ended)
+    assert json.loads(other.text or "")["replies"][0]["options"] == [{"id": "atv", "label": "Prata med ATV"}]

@@ -256,7 +256,7 @@ async def test_a_conversation_whose_state_a_publish_removed_starts_over_and_is_t
 async def test_the_preview_talks_with_the_draft_and_keeps_nothing(admin: Client, redis: Redis) -> None:
     await save_texts(admin, "sv", {"welcome": NEW_WELCOME})
     csrf, _ = await draft_revision(admin)
-    keys_before = set(await redis.keys("*"))
+    keys_before = set([key async for key in redis.scan_iter(match="*")])
     first = await (await post_json(admin, "/admin/api/preview", {"language": "sv"}, csrf)).json()
     assert first["replies"][0]["text"] == NEW_WELCOME
     assert first["state"] == "welcome"
@@ -278,7 +278,7 @@ async def test_the_preview_talks_with_the_draft_and_keeps_nothing(admin: Client,
         )
     ).json()
     assert person["handoff"] == "support"
-    assert set(await redis.keys("*")) == keys_before  # no conversation, no queue
+    assert set([key async for key in redis.scan_iter(match="*")]) == keys_before  # no conversation, no queue
 
 
 async def test_bad_preview_input_gets_a_reason(admin: Client) -> None:

@@ -124,7 +124,7 @@ async def test_chat_can_be_scripted_through_a_pipe(
     assert "Ring 112 nu om du eller någon annan är i fara" in out  # danger words
     assert "Say the name of your language in Swedish or English" in out  # after switching to English
     # The trial conversation is deleted when the chat ends.
-    assert await redis.keys("*") == []
+    assert [key async for key in redis.scan_iter(match="*")] == []
 
 
 def test_chat_starts_in_the_language_asked_for(redis_server: RedisServerProcess, tmp_path: Path) -> None:

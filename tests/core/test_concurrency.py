@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from bot.adapters.content_files import load_content
 from bot.adapters.conversation_store import RedisConversationStore
 from bot.adapters.crypto import Encryptor
+from bot.adapters.redis_connection import connect
 from bot.adapters.redis_server import RedisServerProcess
 from bot.core.conversation import Conversation, TranscriptEntry
 from bot.core.dialogue import DialogueService
@@ -49,7 +50,7 @@ async def test_concurrent_turns_over_separate_connections_each_see_the_last_resu
     content = load_content(*write_chain_content(tmp_path, WORKERS * TURNS_PER_WORKER)).require_valid()
     engine = Engine(content.flows, Translator(content.catalogues))
     encryptor = Encryptor("k1", {"k1": os.urandom(32)})
-    clients = [Redis.from_url(redis_server.url) for _ in range(WORKERS)]
+    clients = [connect(redis_server.url, 8) for _ in range(WORKERS)]
     CountingStore.conflicts = 0
     services = [DialogueService(engine, CountingStore(c, encryptor, TTL_SECONDS)) for c in clients]
     try:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections import deque
+import asyncio
+import logging
+import secrets
+from collections import Counter, deque
 from collections.abc import Sequence
 
 import pytest
@@ -15,6 +18,7 @@ from bot.core.dialogue import DialogueService
 from bot.core.engine import Engine
 from bot.core.flow import Flow
 from bot.core.messages import Incoming, Reply
+from bot.errors import StoreError
 from tests.conftest import TTL_SECONDS
 from tests.helpers.content import SHIPPED_LANGUAGES
 
@@ -167,4 +171,69 @@ async def test_a_turn_running_while_the_person_forgets_does_not_bring_anything_b
     await dialogue.handle(Incoming("k", language_hint="sv"))
     racing = DialogueService(dialogue.engine, ForgetDuringTurn(redis, encryptor, TTL_SECONDS))
     assert await racing.handle(Incoming("k", text="han slog mig igår")) == ()
-    assert await redis.keys("*") == []
+    assert [key async for key in redis.scan_iter(match="*")] == []
+
+
+class SlowTally:
+    """Records each round trip to the statistics; each takes a moment, as over a network."""
+
+    def __init__(self, fail: BaseException | None = None) -> None:
+        self.calls: list[tuple[str, ...]] = []
+        self.fail = fail
+
+    async def count(self, *names: str) -> None:
+        await asyncio.sleep(0.01)
+        if self.fail is not None:
+            raise self.fail
+        self.calls.append(names)
+
+
+async def test_counts_of_turns_that_end_together_share_one_round_trip(
+    shipped_engine: Engine, store: RedisConversationStore
+) -> None:
+    tally = SlowTally()
+    dialogue = DialogueService(shipped_engine, store, tally=tally)
+    keys = [f"batch-{secrets.token_hex(8)}" for _ in range(20)]
+    await asyncio.gather(*(dialogue.handle(Incoming(k, language_hint="sv", channel="web")) for k in keys))
+    counted = [name for names in tally.calls for name in names]
+    # Every turn's counts, each once, in fewer round trips than turns.
+    assert Counter(counted) == {"started:channel:web": 20, "started:language:sv": 20}
+    assert len(tally.calls) < len(keys)
+
+
+async def test_a_turn_returns_only_once_its_counts_are_sent(
+    shipped_engine: Engine, store: RedisConversationStore
+) -> None:
+    tally = SlowTally()
+    dialogue = DialogueService(shipped_engine, store, tally=tally)
+    for n in range(3):  # one after another: each its own round trip, done when it returns
+        await dialogue.handle(Incoming(f"alone-{secrets.token_hex(8)}", language_hint="sv", channel="web"))
+        assert len(tally.calls) == n + 1
+
+
+async def test_a_failed_count_fails_no_turn_of_its_batch(
+    shipped_engine: Engine, store: RedisConversationStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    tally = SlowTally(fail=StoreError("cannot count"))
+    dialogue = DialogueService(shipped_engine, store, tally=tally)
+    keys = [f"unlucky-{secrets.token_hex(8)}" for _ in range(5)]
+    with caplog.at_level(logging.WARNING, logger="bot.core.dialogue"):
+        answered = await asyncio.gather(
+            *(dialogue.handle(Incoming(k, language_hint="sv", channel="web")) for k in keys)
+        )
+    assert all(answered)
+    assert all([await store.load(k) is not None for k in keys])
+    assert caplog.records
+    assert all(r.getMessage() == "statistics not counted: StoreError" for r in caplog.records)
+
+
+async def test_an_unexpected_error_of_the_tally_reaches_every_turn_of_its_batch(
+    shipped_engine: Engine, store: RedisConversationStore
+) -> None:
+    dialogue = DialogueService(shipped_engine, store, tally=SlowTally(fail=RuntimeError("bug")))
+    keys = [f"bug-{secrets.token_hex(8)}" for _ in range(3)]
+    results = await asyncio.gather(
+        *(dialogue.handle(Incoming(k, language_hint="sv", channel="web")) for k in keys),
+        return_exceptions=True,
+    )
+    assert [type(r) for r in results] == [RuntimeError] * 3

@@ -11,7 +11,8 @@ import transitions
 from bot.core.conversation import Conversation
 from bot.core.engine import MAX_TEXT_LENGTH, Engine, Step
 from bot.core.messages import Incoming
-from tests.helpers.content import TINY_FLOW, tiny_engine
+from bot.core.translator import CatalogueFile, Translator, parse_catalogue
+from tests.helpers.content import TINY_FLOW, catalogue_text, tiny_engine, tiny_flow
 
 
 @pytest.fixture
@@ -270,6 +271,51 @@ def test_take_content_switches_flows_and_texts_at_once(engine: Engine) -> None:
     step = engine.step(engine.new_conversation("k", "sv"), Incoming("k", text="hej"))
     assert step.replies[0].text == "ATV är frivilligt"
     assert engine.generation == before + 1
+
+
+def test_a_publish_changes_what_was_already_said_and_where_choices_lead(engine: Engine) -> None:
+    """The texts, labels and destinations the engine keeps once made belong to one
+    content: after a publish, the same steps give the new ones."""
+    conversation = start(engine)
+    for _ in range(2):  # made, then kept
+        step = engine.step(conversation, Incoming("k", choice="atv"))
+        assert (step.conversation.state, step.replies[0].text) == ("atv", "ATV är frivilligt")
+        assert step.transcript[0].text == "ATV"  # the label of the chosen option
+        assert step.replies[0].actions[0].label == "Jag är i fara nu"
+    catalogues = {
+        lang: parse_catalogue(
+            lang,
+            [
+                CatalogueFile(
+                    "main.ftl",
+                    catalogue_text(lang)
+                    .replace("opt-atv = ATV", "opt-atv = Prata med ATV")
+                    .replace("Jag är i fara nu", "Fara"),
+                )
+            ],
+        )[0]
+        for lang in ("sv", "en")
+    }
+    flow = tiny_flow(
+        TINY_FLOW.replace("{id: atv, label: opt-atv, goto: atv", "{id: atv, label: opt-atv, goto: other")
+    )
+    generation = engine.generation
+    engine.take_content(Engine([flow], Translator(catalogues)))
+    step = engine.step(conversation, Incoming("k", choice="atv"))
+    assert (step.conversation.state, step.replies[0].text) == ("other", "Annan hjälp")
+    assert step.transcript[0].text == "Prata med ATV"
+    assert step.replies[0].actions[0].label == "Fara"
+    assert engine.generation == generation + 1
+
+
+def test_a_choice_the_state_does_not_offer_is_refused_also_after_a_valid_one(engine: Engine) -> None:
+    """Where a choice led is kept per state and choice: never for another state."""
+    conversation = start(engine)
+    assert engine.step(conversation, Incoming("k", choice="atv")).conversation.state == "atv"
+    in_atv = stored(engine.step(conversation, Incoming("k", choice="atv")))
+    step = engine.step(in_atv, Incoming("k", choice="atv"))  # atv offers only "back"
+    assert step.conversation.state == "atv"
+    assert step.replies[0].text == "Förstod inte"
 
 
 def test_machines_are_built_once_per_flow_never_per_message(monkeypatch: pytest.MonkeyPatch) -> None:

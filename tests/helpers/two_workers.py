@@ -74,14 +74,27 @@ class HelpSeeker:
         self.session, self.url = session, url
         self.token = ""
         self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.last_reply_id = ""
 
     async def ask_for_a_person(self) -> None:
         async with self.session.post(self.url + "/api/v1/conversations", json={"language": "sv"}) as response:
             self.token = (await response.json())["token"]
         await self.send(choice="global:person")
-        self.ws = await self.session.ws_connect(self.url.replace("http", "ws") + "/api/v1/events")
-        await self.ws.send_json({"type": "hello", "token": self.token})
-        assert (await self.ws.receive_json(timeout=10))["type"] == "ready"
+        await self._connect()
+
+    async def _connect(self) -> None:
+        """As the page does, also after its socket was closed: from the last reply it has,
+        and again after a moment while the server cannot say "ready"."""
+        while True:
+            self.ws = await _ws_connect(self.session, self.url.replace("http", "ws") + "/api/v1/events")
+            hello = {"type": "hello", "token": self.token}
+            if self.last_reply_id:
+                hello["after"] = self.last_reply_id
+            await self.ws.send_json(hello)
+            if (answer := await _next_json(self.ws)) is not None:
+                assert answer["type"] == "ready", answer
+                return
+            await asyncio.sleep(0.5)
 
     async def send(self, **body: str) -> None:
         async with self.session.post(
@@ -91,7 +104,12 @@ class HelpSeeker:
 
     async def later_reply(self) -> str:
         assert self.ws is not None
-        message = await self.ws.receive_json(timeout=10)
+        message = await _next_json(self.ws)
+        while message is None:  # closed (a worker or Redis went away): the page comes back
+            await asyncio.sleep(0.5)
+            await self._connect()
+            message = await _next_json(self.ws)
+        self.last_reply_id = str(message["id"])
         return str(message["reply"]["text"])
 
 
@@ -101,6 +119,8 @@ class Caseworker:
         self.csrf = ""
         self.base = ""
         self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.events = ""
+        self.next_turn = 0
 
     async def log_in(self) -> None:
         async with self.session.get(self.url + "/console/login") as response:
@@ -118,9 +138,8 @@ class Caseworker:
         code = _first(rf"/console/cases/{team}/([A-Z2-7]{{8}})", page)
         self.base = f"{self.url}/console/cases/{team}/{code}"
         await self._post("claim")
-        self.ws = await self.session.ws_connect(
-            self.url.replace("http", "ws") + f"/console/events?team={team}&code={code}"
-        )
+        self.events = self.url.replace("http", "ws") + f"/console/events?team={team}&code={code}"
+        self.ws = await self.session.ws_connect(self.events)
 
     async def reply(self, text: str) -> None:
         await self._post("reply", text=text)
@@ -132,7 +151,13 @@ class Caseworker:
         """Wait until the console is shown `text` said by the person."""
         assert self.ws is not None
         while True:
-            message = await self.ws.receive_json(timeout=10)
+            message = await _next_json(self.ws)
+            if message is None:  # closed: the page comes back, from the turn it has seen
+                await asyncio.sleep(0.5)
+                self.ws = await _ws_connect(self.session, f"{self.events}&from={self.next_turn}")
+                continue
+            if message.get("type") == "turn":
+                self.next_turn = int(message["next"])
             if message.get("speaker") == "user" and message.get("text") == text:
                 return dict(message)
 
@@ -142,10 +167,61 @@ class Caseworker:
             assert response.status == 303, (action, response.status)
 
 
+async def _ws_connect(session: aiohttp.ClientSession, url: str) -> aiohttp.ClientWebSocketResponse:
+    """As the pages do: while the server refuses the socket (a 503 while Redis is away),
+    try again after a moment."""
+    for _ in range(40):
+        try:
+            return await session.ws_connect(url)
+        except aiohttp.WSServerHandshakeError:
+            await asyncio.sleep(0.5)
+    raise AssertionError(f"{url} kept refusing the socket")
+
+
+async def _next_json(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any] | None:
+    """The next message, or None when the socket closed (or broke)."""
+    message = await ws.receive(timeout=10)
+    if message.type in (
+        aiohttp.WSMsgType.CLOSE,
+        aiohttp.WSMsgType.CLOSING,
+        aiohttp.WSMsgType.CLOSED,
+        aiohttp.WSMsgType.ERROR,
+    ):
+        return None
+    assert message.type == aiohttp.WSMsgType.TEXT, message
+    return dict(message.json())
+
+
 def _first(pattern: str, text: str) -> str:
     match = re.search(pattern, text)
     assert match is not None, pattern
     return match.group(1)
+
+
+async def talk_both_ways(person_url: str, caseworker_url: str) -> None:
+    """A help-seeker asks for a person at `person_url`; Sara (a caseworker account of
+    team support, made by the caller) claims the case at `caseworker_url`; three
+    messages each way arrive, and Sara ends the case."""
+    async with (
+        aiohttp.ClientSession() as person_session,
+        aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True)
+        ) as staff_session,  # cookies on 127.0.0.1
+    ):
+        person = HelpSeeker(person_session, person_url)
+        sara = Caseworker(staff_session, caseworker_url, "sara")
+        await person.ask_for_a_person()
+        await sara.log_in()
+        await sara.claim_first_waiting()
+        assert (await person.later_reply()).startswith("Nu skriver du med en person")
+        await settle()
+        for number in range(3):
+            await person.send(text=f"Meddelande {number} från personen")
+            await sara.heard(f"Meddelande {number} från personen")
+            await sara.reply(f"Svar {number} från Sara")
+            assert await person.later_reply() == f"Svar {number} från Sara"
+        await sara.end()
+        assert (await person.later_reply()).startswith("Relationsvåldsteamet har avslutat samtalet.")
 
 
 async def settle() -> None:

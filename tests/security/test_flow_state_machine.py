@@ -33,6 +33,7 @@ from bot.adapters.conversation_store import RedisConversationStore
 from bot.adapters.crypto import Encryptor
 from bot.adapters.handoff_queue import RedisHandoffQueue
 from bot.adapters.notifier import Notifier
+from bot.adapters.redis_connection import connect
 from bot.adapters.redis_server import RedisServerProcess
 from bot.adapters.statistics import Statistics
 from bot.app.settings import Settings
@@ -281,7 +282,7 @@ class FlowStateMachine(RuleBasedStateMachine):
 
 def build_world(runner: asyncio.Runner, redis_url: str, content: Content) -> World:
     async def make() -> World:
-        redis = Redis.from_url(redis_url)
+        redis = connect(redis_url, 8)
         await redis.flushdb()
         engine = Engine(content.flows, Translator(content.catalogues))
         store = RedisConversationStore(redis, Encryptor("k1", {"k1": uuid.uuid4().bytes * 2}), TTL_SECONDS)

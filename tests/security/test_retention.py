@@ -93,7 +93,7 @@ KINDS = [
     ("session", r"fristad:session:"),
     ("statistics", r"fristad:stats:"),
     ("rate", r"fristad:rate:"),
-    ("login failures", r"fristad:login-failures:"),
+    ("login failures", r"fristad:{login-failures}:"),
     ("content", r"fristad:\{content\}:"),
     ("key users", r"fristad:keys:"),
 ]

@@ -167,7 +167,7 @@ async def test_what_is_not_text_gets_a_note_in_the_persons_language_and_nothing_
     assert note.body.startswith(text_of(shipped_content, "pl", "telegram-only-text"))
     assert note.buttons  # still where the person was, with its choices
     assert await store.transcript(key) == before
-    for stored in await redis.keys("*"):
+    for stored in [key async for key in redis.scan_iter(match="*")]:
         assert b"+46701234567" not in (await redis.dump(stored) or b"")
 
 
@@ -198,7 +198,7 @@ async def test_messages_in_groups_and_channels_get_no_answer_and_leave_nothing(
     assert await send(fristad, api.group_update(-100123, kind)) == 200
     await asyncio.sleep(0.3)
     assert api.method_calls("sendMessage") == []
-    assert await redis.keys("fristad:conv:*") == []  # no conversation, no chat
+    assert [key async for key in redis.scan_iter(match="fristad:conv:*")] == []  # no conversation, no chat
 
 
 async def test_the_bot_leaves_a_group_it_is_added_to(fristad: Client, api: BotApiStandIn) -> None:
@@ -214,7 +214,7 @@ async def test_blocking_the_bot_ends_the_conversation(
     await send(fristad, api.text_update(CHAT, "/start"))
     await api.wait_for_bot_messages(CHAT, 1)
     assert await send(fristad, api.block_update(CHAT)) == 200
-    assert await redis.keys(f"*{conversation_key(fristad, CHAT)}*") == []
+    assert [name async for name in redis.scan_iter(match=f"*{conversation_key(fristad, CHAT)}*")] == []
 
 
 async def test_an_old_button_is_answered_and_chooses_nothing(

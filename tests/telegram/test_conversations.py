@@ -125,11 +125,11 @@ async def test_exit_deletes_every_message_of_the_chat_and_everything_stored(
         len(api.visible(CHAT)) == 7
     )  # three from the person (a button press is no message), four from the bot
     key = conversation_key(fristad, CHAT)
-    assert await redis.keys(f"*{key}*")
+    assert [name async for name in redis.scan_iter(match=f"*{key}*")]
 
     assert await send(fristad, api.text_update(CHAT, "/exit")) == 200
     assert api.visible(CHAT) == []  # the /exit message too
-    assert await redis.keys(f"*{key}*") == []
+    assert [name async for name in redis.scan_iter(match=f"*{key}*")] == []
     assert all(len(call.params["message_ids"]) <= 100 for call in api.method_calls("deleteMessages"))
 
 
@@ -141,7 +141,7 @@ async def test_delete_my_data_empties_the_chat_and_keeps_nothing(
     await send(fristad, api.text_update(CHAT, "radera mina uppgifter"))  # typed, as the help text says
     await asyncio.sleep(0.3)
     assert api.visible(CHAT) == []  # nothing said after: it would stay, with nothing left to find it by
-    assert await redis.keys(f"*{conversation_key(fristad, CHAT)}*") == []
+    assert [name async for name in redis.scan_iter(match=f"*{conversation_key(fristad, CHAT)}*")] == []
 
 
 async def test_a_new_conversation_after_exit_starts_with_the_safety_check(
@@ -161,7 +161,7 @@ async def test_no_message_text_or_chat_id_is_stored_in_clear(
     await send(fristad, api.text_update(CHAT, "/start"))
     await send(fristad, api.text_update(CHAT, "hemlighetsfull-text-4711"))
     await api.wait_for_bot_messages(CHAT, 2)
-    for key in await redis.keys("*"):
+    for key in [key async for key in redis.scan_iter(match="*")]:
         dumped = await redis.dump(key) or b""  # b"": expired meanwhile (a pacing key)
         assert b"hemlighetsfull" not in dumped
         assert str(CHAT).encode() not in dumped

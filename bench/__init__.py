@@ -1,0 +1,1 @@
+"""Benchmarks of DESIGN.md's performance budget; `bench/run` runs them all."""
