@@ -17,6 +17,7 @@ from aiohttp import web
 
 from bot.adapters.accounts import ROLES
 from bot.adapters.content_files import Content, load_content
+from bot.adapters.draining import DRAINING
 from bot.app.chat import run_chat
 from bot.app.content_cli import export_version, import_files
 from bot.app.key_rotation import rotate
@@ -24,7 +25,7 @@ from bot.app.logging_setup import configure_logging
 from bot.app.settings import Settings, workers_option
 from bot.app.users import add_user
 from bot.app.web import init_app
-from bot.app.workers import WORKER_SHUTDOWN_SECONDS, supervise
+from bot.app.workers import DRAIN_SECONDS, WORKER_SHUTDOWN_SECONDS, supervise
 from bot.errors import FristadError
 
 log = logging.getLogger("bot")
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(os.environ)
         if args.command == "run" and args.workers is not None:
             settings = replace(settings, workers=workers_option(args.workers))
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
         if args.command == "check":
             content = load_content(
                 args.flows or settings.flows_dir,
@@ -100,13 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             elif settings.workers > 1:
                 return supervise(settings, args.host, args.port)
             else:
-                web.run_app(
-                    served_app(settings, content),
-                    host=args.host,
-                    port=args.port,
-                    access_log=None,
-                    loop=uvloop.new_event_loop(),  # about a third more turns per second than asyncio's
-                )
+                run_worker(settings, content, args.host, args.port, reuse_port=False)
         elif args.command == "user":
             add_user(settings, content, args.name, args.role, args.team)
         elif args.command == "keys":
@@ -143,28 +138,33 @@ def served_app(settings: Settings, content: Content) -> web.Application:
     return app
 
 
-def run_worker(settings: Settings, content: Content, host: str, port: int) -> None:
-    """One of the processes `supervise` starts: it shares the address with the others."""
-    loop = uvloop.new_event_loop()
+def run_worker(settings: Settings, content: Content, host: str, port: int, reuse_port: bool = True) -> None:
+    """One of the processes `supervise` starts (it shares the address with the others), or
+    the single `fristad run` (reuse_port False). Both stop the same way on SIGTERM or
+    SIGINT, see "Stopping" in docs/architecture.md."""
+    loop = uvloop.new_event_loop()  # about a third more turns per second than asyncio's
+    app = served_app(settings, content)
     # The supervisor forwards SIGTERM and SIGINT, and a terminal (Ctrl-C) or a service
     # manager may send the same signal to every process as well: only the first one
     # stops the worker, so a second cannot cut its graceful stop short.
-    stopping = False
 
     def stop() -> None:
-        nonlocal stopping
-        if not stopping:
-            stopping = True
-            raise web.GracefulExit()
+        draining = app[DRAINING]
+        if not draining.stopping:
+            draining.begin()
+            loop.call_later(DRAIN_SECONDS, leave)
+
+    def leave() -> None:
+        raise web.GracefulExit()
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop)
     web.run_app(
-        served_app(settings, content),
+        app,
         host=host,
         port=port,
         access_log=None,
-        reuse_port=True,  # the kernel spreads new connections over the workers
+        reuse_port=reuse_port,  # the kernel spreads new connections over the workers
         handle_signals=False,
         shutdown_timeout=WORKER_SHUTDOWN_SECONDS,
         loop=loop,

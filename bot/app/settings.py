@@ -50,6 +50,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "Days a transcript and the caseworkers' notes are kept after a caseworker ends the case (0 to 3650; never longer than FRISTAD_CONVERSATION_TTL_DAYS); 0: deleted when the case ends.",
     ),
     "FRISTAD_LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
+    "FRISTAD_LOG_FORMAT": (
+        "text",
+        "text (one line per record) or json (one JSON object per line, with a request id; docs/logging.md).",
+    ),
     "FRISTAD_WORKERS": (
         "1",
         "Worker processes fristad run starts, all serving the same address (1 to 64; or fristad run --workers N). Several need TELEGRAM_WEBHOOK_URL when Telegram is on.",
@@ -70,6 +74,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "FRISTAD_TRUSTED_PROXIES": (
         "(unset)",
         "Addresses of your own reverse proxies, comma-separated: for requests from them the address limits use X-Forwarded-For.",
+    ),
+    "FRISTAD_METRICS_TOKEN": (
+        "(unset)",
+        "Bearer token Prometheus sends to read GET /metrics (16 to 256 letters, digits, _ or -); docs/metrics.md. Unset: /metrics answers 404. Or FRISTAD_METRICS_TOKEN_FILE.",
     ),
     "TELEGRAM_BOT_TOKEN": (
         "(unset)",
@@ -126,6 +134,7 @@ class Settings:
     # After a caseworker ends a case; 0: its transcript and notes are deleted then.
     transcript_after_close_seconds: int = 30 * DAY
     log_level: str = "INFO"
+    log_format: str = "text"  # or "json"
     quick_exit_url: str = "https://www.smhi.se/vader"
     frame_ancestors: str = "'none'"
     messages_per_minute: int = 30
@@ -133,6 +142,7 @@ class Settings:
     trusted_proxies: frozenset[str] = frozenset()
     telegram: TelegramSettings | None = None  # None: the Telegram channel is off
     workers: int = 1  # processes `fristad run` starts on one address
+    metrics_token: str | None = None  # None: GET /metrics answers 404
 
     def __post_init__(self) -> None:
         # Telegram answers only one getUpdates at a time (409 Conflict): polling workers
@@ -149,6 +159,9 @@ class Settings:
         level = (env.get("FRISTAD_LOG_LEVEL") or cls.log_level).upper()
         if level not in logging.getLevelNamesMapping():
             raise ConfigError(f"FRISTAD_LOG_LEVEL={level!r} is not a log level")
+        log_format = (env.get("FRISTAD_LOG_FORMAT") or cls.log_format).lower()
+        if log_format not in ("text", "json"):
+            raise ConfigError(f"FRISTAD_LOG_FORMAT={log_format!r}: give text or json")
         return cls(
             redis_url=env.get("REDIS_URL") or None,
             data_dir=Path(env.get("FRISTAD_DATA_DIR") or cls.data_dir),
@@ -168,6 +181,7 @@ class Settings:
             )
             * DAY,
             log_level=level,
+            log_format=log_format,
             quick_exit_url=_url(env, "FRISTAD_QUICK_EXIT_URL", cls.quick_exit_url),
             frame_ancestors=_frame_ancestors(env.get("FRISTAD_FRAME_ANCESTORS") or cls.frame_ancestors),
             messages_per_minute=_count(env, "FRISTAD_MESSAGES_PER_MINUTE", cls.messages_per_minute),
@@ -177,6 +191,7 @@ class Settings:
             ),
             telegram=TelegramSettings.from_env(env),
             workers=_whole_number(env, "FRISTAD_WORKERS", cls.workers, MAX_WORKERS),
+            metrics_token=_metrics_token(env),
         )
 
 
@@ -225,6 +240,13 @@ class TelegramSettings:
 
 _BOT_TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,64}\Z")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}\Z")
+
+
+def _metrics_token(env: Mapping[str, str]) -> str | None:
+    token = _secret(env, "FRISTAD_METRICS_TOKEN")
+    if token is not None and not _WEBHOOK_SECRET.match(token):
+        raise ConfigError("FRISTAD_METRICS_TOKEN must be 16 to 256 letters, digits, _ or -")
+    return token
 
 
 def _text(env: Mapping[str, str], name: str, default: str, most: int) -> str:

@@ -16,7 +16,10 @@ from bot.adapters.admin import ADMIN, Admin, add_admin
 from bot.adapters.audit import AuditLog
 from bot.adapters.console import CONSOLE, Console, add_console
 from bot.adapters.content_files import Content
+from bot.adapters.draining import DRAINING, Draining
+from bot.adapters.metrics import METRICS, add_metrics
 from bot.adapters.web_chat import WEB_CHAT, WebChat, WebChatConfig, add_web_chat
+from bot.app.request_ids import add_request_ids
 from bot.app.runtime import Runtime, open_runtime
 from bot.app.settings import Settings
 
@@ -28,6 +31,8 @@ READY_TIMEOUT = 2.0
 
 def init_app(settings: Settings, content: Content) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
+    app[DRAINING] = Draining()
+    add_request_ids(app)  # first: the outermost middleware, an id for every request
 
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         async with open_runtime(settings, content) as runtime:
@@ -61,6 +66,8 @@ def init_app(settings: Settings, content: Content) -> web.Application:
                     keyer=runtime.keys.keyer,
                     trusted_proxies=settings.trusted_proxies,
                 )
+            if METRICS in app:
+                app[METRICS].attach(runtime.redis, runtime.casework, runtime.telegram)
             if runtime.telegram is None:
                 yield
                 return
@@ -73,6 +80,7 @@ def init_app(settings: Settings, content: Content) -> web.Application:
                 await telegram
 
     app.cleanup_ctx.append(runtime_ctx)
+    app.on_shutdown.append(close_sockets)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_web_chat(app, settings.frame_ancestors)
@@ -81,7 +89,17 @@ def init_app(settings: Settings, content: Content) -> web.Application:
     if content.teams is not None:
         add_console(app)
         add_admin(app)
+    if settings.metrics_token is not None:
+        add_metrics(app, settings.metrics_token)  # last: its error counting is innermost
     return app
+
+
+async def close_sockets(app: web.Application) -> None:
+    """aiohttp waits for every handler before it stops, and a live socket's never ends by
+    itself: closed here with the reconnect code, the pages come back elsewhere at once."""
+    draining = app[DRAINING]
+    draining.stopping = True
+    await draining.close_sockets()
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:
@@ -97,6 +115,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def readyz(request: web.Request) -> web.Response:
     """Redis answers and the flows are loaded: this process can take conversations."""
+    if request.app[DRAINING].stopping:  # a load balancer sends new connections elsewhere
+        return web.json_response({"status": "stopping"}, status=503)
     runtime = request.app[RUNTIME]
     try:
         async with asyncio.timeout(READY_TIMEOUT):

@@ -22,9 +22,15 @@ from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-# A worker waits this long for requests in progress when stopping, then cancels them:
-# an open WebSocket would otherwise hold it up for aiohttp's 60 s (pages connect again).
+# A stopping process (a worker, or a single `fristad run`) first drains for this long: it
+# still listens and answers turns, but refuses new conversations and sockets (503) and
+# /readyz says "stopping"; its WebSockets are closed at once with a reconnect code.
+DRAIN_SECONDS = 1.0
+# Then it stops listening and waits this long for requests in progress, then cancels them.
 WORKER_SHUTDOWN_SECONDS = 3.0
+# A stop takes at most this long: the drain, the requests, the background tasks (5 s,
+# bot/app/runtime.py) and closing Redis (not counting the embedded Redis's own save).
+STOP_BOUND_SECONDS = DRAIN_SECONDS + WORKER_SHUTDOWN_SECONDS + 5.0 + 1.0
 # Then the workers still running are killed: their requests and their own clean-up (up to
 # 5 s for background tasks) had time enough.
 STOP_SECONDS = 15.0

@@ -86,6 +86,8 @@ class Casework:
         self.replies = replies
         self.tally = tally
         self.teams = teams
+        # Told (team, seconds) at each first claim, e.g. by the process's metrics.
+        self.wait_observers: list[Callable[[str, float], None]] = []
 
     @property
     def compiled(self) -> CompiledFlow:
@@ -109,6 +111,8 @@ class Casework:
             # The dialogue's clock set asked_at, so it measures the wait too.
             waited = self.dialogue.clock().timestamp() - case.asked_at
             await count_quietly(self.tally, [f"wait:{team}:{wait_bucket(waited)}"])
+            for observe in self.wait_observers:
+                observe(team, waited)
         return replace(case, status="claimed", owner=owner)
 
     async def reply(self, team: str, code: str, owner: str, text: str) -> None:

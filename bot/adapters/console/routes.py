@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from bot.adapters.accounts import ACCOUNT_NAME, AccountLocked, Session
 from bot.adapters.client_address import hashed_client_address
 from bot.adapters.console.context import CONSOLE, SESSION, Console, session_of
+from bot.adapters.draining import stopping, track
 from bot.adapters.web_chat.headers import STAFF_AREAS
 from bot.core.casework import OUTCOMES
 from bot.core.handoff import CASE_NEWS, Case
@@ -289,8 +290,11 @@ async def events(request: web.Request) -> web.WebSocketResponse:
     """The queue (no case given) or one case, kept up to date; an open case page also
     keeps its claim alive."""
     console, session = request.app[CONSOLE], session_of(request)
+    if stopping(request.app):  # the page tries again, and reaches another worker
+        raise web.HTTPServiceUnavailable(headers={"Retry-After": "1"})
     ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4096)
     await ws.prepare(request)
+    track(request.app, ws)
     team, code = request.query.get("team", ""), request.query.get("code", "")
     cookie = request.cookies.get(COOKIE, "")
     try:

@@ -20,6 +20,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 
 from bot.adapters import redis_keys
+from bot.adapters.metrics import count_error
 from bot.adapters.telegram.delivery import TelegramDeliveries
 from bot.adapters.telegram.updates import COMMANDS, TelegramUpdates, well_formed
 from bot.core.translator import REFERENCE_LANGUAGE, Translator
@@ -141,12 +142,15 @@ class TelegramChannel:
         try:
             await self.handle_once(update)
         except (StoreError, UpdateBusy) as err:
+            if isinstance(err, StoreError):
+                count_error(request.app, "store")
             log.warning("Telegram update not recorded (%s); Telegram will send it again", type(err).__name__)
             return web.json_response({"error": "unavailable", "reason": "try again"}, status=503)
         except TelegramError as err:
             log.warning("Telegram update not finished (%s); Telegram will send it again", type(err).__name__)
             return web.json_response({"error": "unavailable", "reason": "try again"}, status=503)
         except Exception as err:  # a defect: logged by kind only (its text may hold the update's)
+            count_error(request.app, "unexpected")
             log.error("Telegram update failed (%s); Telegram will send it again", type(err).__name__)
             return web.json_response({"error": "unavailable", "reason": "try again"}, status=503)
         return web.json_response({})

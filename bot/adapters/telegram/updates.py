@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from telegram import Bot, CallbackQuery, Chat, ChatMember, Message, Update
@@ -79,6 +79,8 @@ class TelegramUpdates:
         self._keyer = keyer
         self._chats = chats
         self._deliveries = deliveries
+        # Called once per turn handled (set by the process's metrics; None: not counted).
+        self.on_turn: Callable[[], None] | None = None
 
     @property
     def _flow(self) -> CompiledFlow:
@@ -167,6 +169,8 @@ class TelegramUpdates:
         except TooManyTurns:
             await self._not_readable(key, TOO_MANY, incoming.language_hint, new_chat=False, kind="too-many")
             return
+        if self.on_turn is not None:
+            self.on_turn()
         if result.ended:
             # "Delete my data": in Telegram the chat goes too, as with /exit. Nothing is
             # said afterwards: a message sent now would stay, with nothing left to find
@@ -200,6 +204,8 @@ class TelegramUpdates:
             return
         if conversation is None:
             result = await self._dialogue.take_turn(Incoming(key, language_hint=hint, channel=CHANNEL))
+            if self.on_turn is not None:
+                self.on_turn()
             language = result.replies[0].language
             replies = [self._note(language, message_id), *result.replies]
             if new_chat:

@@ -19,6 +19,8 @@ from typing import Any
 from aiohttp import WSCloseCode, web
 
 from bot.adapters.client_address import hashed_client_address
+from bot.adapters.draining import RETRY_AFTER_SECONDS, stopping, track
+from bot.adapters.metrics import count_connection, count_turn
 from bot.adapters.web_chat.context import CHANNEL, WEB_CHAT
 from bot.core.engine import MAX_TEXT_LENGTH
 from bot.core.messages import Incoming, Reply
@@ -80,6 +82,10 @@ def error(request: web.Request, status: int, code: str, reason: str, message_id:
 @routes.post("/api/v1/conversations")
 async def start_conversation(request: web.Request) -> web.Response:
     chat = request.app[WEB_CHAT]
+    if stopping(request.app):  # the ones already started go on until the process stops
+        response = error(request, 503, "stopping", "this server is stopping", "web-error-unavailable")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     body = await json_body(request, required=False)
     hint = optional_string(body, "language", MAX_HINT_LENGTH) or request.headers.get("Accept-Language")
     address = hashed_client_address(request, chat.config.trusted_proxies, chat.keyer)
@@ -89,6 +95,7 @@ async def start_conversation(request: web.Request) -> web.Response:
     result = await chat.dialogue.take_turn(
         Incoming(chat.conversation_key(token), language_hint=hint, channel=CHANNEL)
     )
+    count_turn(request.app, CHANNEL)
     return web.json_response(
         {"token": token, "replies": replies_json(result.replies), "ended": False}, status=201
     )
@@ -111,6 +118,7 @@ async def send_message(request: web.Request) -> web.Response:
         return error(request, 404, "conversation_ended", "no conversation has this token", "web-error-ended")
     except TooManyTurns:
         return too_many(request, "too many messages in this conversation this minute")
+    count_turn(request.app, CHANNEL)
     if result.ended:
         await chat.outbox.announce_end(key)
     return turn_response(result.replies, result.ended)
@@ -133,8 +141,11 @@ async def events(request: web.Request) -> web.WebSocketResponse:
     """Replies that arrive later. The client says `{"type": "hello", "token": ...,
     "after": <id of the last reply it has>}` and gets every reply after that one."""
     chat = request.app[WEB_CHAT]
+    if stopping(request.app):  # the page tries again, and reaches another worker
+        raise web.HTTPServiceUnavailable(headers={"Retry-After": "1"})
     ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4096)
     await ws.prepare(request)
+    track(request.app, ws)
     try:
         hello = await ws.receive_json(timeout=HELLO_TIMEOUT)
         if not isinstance(hello, dict) or hello.get("type") != "hello":
@@ -169,6 +180,7 @@ async def events(request: web.Request) -> web.WebSocketResponse:
 
     delivering, listening = asyncio.create_task(deliver()), asyncio.create_task(until_closed())
     code: int = WSCloseCode.GOING_AWAY  # the client may come back, to this worker or another
+    count_connection(request.app, CHANNEL, +1)
     try:
         await asyncio.wait([delivering, listening], return_when=asyncio.FIRST_COMPLETED)
         if delivering.done() and not delivering.cancelled():
@@ -178,6 +190,7 @@ async def events(request: web.Request) -> web.WebSocketResponse:
                 code = CLOSE_ENDED  # the conversation ended while connected
     finally:
         gone.set()
+        count_connection(request.app, CHANNEL, -1)
         for task in (delivering, listening):
             task.cancel()
         await asyncio.gather(delivering, listening, return_exceptions=True)
