@@ -56,8 +56,9 @@ async def with_request_id(request: web.Request, handler: Handler) -> web.StreamR
         outcome = "cancelled"  # the client went away, or the server is stopping
         raise
     finally:
-        took = (time.monotonic() - started) * 1000
-        log.debug("%s %s: %s in %.0f ms", _method(request), _route(request), outcome, took)
+        if log.isEnabledFor(logging.DEBUG):  # the route's lookup, only when it is logged
+            took = (time.monotonic() - started) * 1000
+            log.debug("%s %s: %s in %.0f ms", _method(request), _route(request), outcome, took)
         _current.reset(token)
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
@@ -20,14 +19,13 @@ from bot.adapters.content_files import Content
 from bot.adapters.redis_server import RedisServerProcess
 from bot.adapters.web_chat import WEB_CHAT
 from bot.app.settings import Settings
-from bot.app.web import RUNTIME, init_app
+from bot.app.web import RUNTIME
 from bot.errors import ConfigError, StoreError
-from tests.conftest import key_env
+from tests.adapters.test_web_chat_api import Client, client_for, settings_for
 from tests.helpers.bot_api import BotApiStandIn
 from tests.telegram.conftest import running, telegram_settings
 from tests.telegram.conftest import send as send_update
 
-Client = TestClient[Any, Any]
 TOKEN = "metrics-token-for-tests-3f9c1a7e"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PASSWORD = "correct horse battery"
@@ -40,18 +38,9 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 async def client_with(
     redis_server: RedisServerProcess, tmp_path: Path, content: Content, **env: str
 ) -> Client:
-    settings = Settings.from_env(
-        {
-            **key_env(),
-            "REDIS_URL": redis_server.url,
-            "FRISTAD_DATA_DIR": str(tmp_path),
-            "FRISTAD_TEAMS_FILE": TEAMS_FILE,
-            **env,
-        }
+    return await client_for(
+        settings_for(redis_server.url, tmp_path, FRISTAD_TEAMS_FILE=TEAMS_FILE, **env), content
     )
-    client: Client = TestClient(TestServer(init_app(settings, content)))
-    await client.start_server()
-    return client
 
 
 @pytest.fixture
