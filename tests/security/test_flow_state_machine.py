@@ -317,6 +317,9 @@ def test_the_flow_keeps_its_safety_invariants_under_any_input(
                     stateful_step_count=STEPS_PER_EXAMPLE,
                     deadline=None,
                     database=None,
+                    # The same examples every run: the exploration counts asserted below are
+                    # then a fact of the suite, not of a random draw (43 of 50 was once seen).
+                    derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow],
                 ),
             )
